@@ -1,0 +1,77 @@
+package io.tsecho.cli;
+
+import io.tsecho.client.ClientException;
+import io.tsecho.server.BindFailedException;
+import java.net.UnknownHostException;
+import picocli.CommandLine;
+
+/** Every exit code tsecho uses, and the one function that maps a failure to its code. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int USAGE = 2;
+  public static final int REFUSED = 3;
+  public static final int UNKNOWN_HOST = 4;
+  public static final int UNREACHABLE = 5;
+  public static final int TIMEOUT = 6;
+  public static final int CONNECTION_LOST = 7;
+  public static final int ADDRESS_IN_USE = 8;
+  public static final int PERMISSION_DENIED = 9;
+  public static final int CANNOT_LISTEN = 10;
+
+  /** The table shown by {@code --help}; the README carries the same. */
+  static final String[] HELP_LIST = {
+    "0:success",
+    "1:unexpected error",
+    "2:bad command line or option value",
+    "3:connection refused",
+    "4:unknown host",
+    "5:network or host unreachable",
+    "6:timed out (connect or reply)",
+    "7:connection lost or closed before every reply",
+    "8:address already in use",
+    "9:permission denied (e.g. a port below 1024)",
+    "10:cannot listen on that address",
+  };
+
+  private ExitCodes() {}
+
+  public static int of(Throwable failure) {
+    if (failure instanceof ClientException) {
+      switch (((ClientException) failure).failure()) {
+        case REFUSED: return REFUSED;
+        case UNKNOWN_HOST: return UNKNOWN_HOST;
+        case UNREACHABLE: return UNREACHABLE;
+        case TIMEOUT: return TIMEOUT;
+        case CONNECTION_LOST: return CONNECTION_LOST;
+        default: return ERROR;
+      }
+    }
+    if (failure instanceof BindFailedException) {
+      switch (((BindFailedException) failure).reason()) {
+        case ADDRESS_IN_USE: return ADDRESS_IN_USE;
+        case PERMISSION_DENIED: return PERMISSION_DENIED;
+        default: return CANNOT_LISTEN;
+      }
+    }
+    if (failure instanceof UnknownHostException) {
+      return UNKNOWN_HOST;
+    }
+    if (failure instanceof IllegalArgumentException || failure instanceof CommandLine.ParameterException) {
+      return USAGE;
+    }
+    return ERROR;
+  }
+
+  /** The one line printed for a failure: its own message where it has one written for users. */
+  static String message(Throwable failure) {
+    if (failure instanceof UnknownHostException) {
+      return "unknown host: " + failure.getMessage();
+    }
+    if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+        || failure instanceof ClientException || failure instanceof BindFailedException) {
+      return failure.getMessage();
+    }
+    return failure.toString();
+  }
+}

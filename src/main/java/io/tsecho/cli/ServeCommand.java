@@ -1,0 +1,147 @@
+package io.tsecho.cli;
+
+import io.tsecho.config.ServerConfig;
+import io.tsecho.config.Transport;
+import io.tsecho.protocol.Framing;
+import io.tsecho.protocol.TimeFormat;
+import io.tsecho.server.TsechoServer;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tsecho serve}: parses and validates, then runs a {@link TsechoServer} until Ctrl-C or SIGTERM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = TsechoCommand.Version.class,
+    sortOptions = false,
+    description = {
+      "Serve the timestamp protocol over TCP: every message a client sends comes back as",
+      "'[<timestamp>] <message>', its bytes unchanged. Prints one 'listening on' line to stderr once",
+      "the socket listens. Ctrl-C or SIGTERM answers what was read, closes and exits 0."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "ADDRESS",
+      description = "Address or name to listen on (default: every IPv4 and IPv6 address).")
+  String host;
+
+  @Option(names = {"-p", "--port"}, defaultValue = "21566",
+      description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--backlog", defaultValue = "128",
+      description = "Length of the queue of connections not yet accepted (default: ${DEFAULT-VALUE}).")
+  int backlog;
+
+  @Option(names = "--framing", defaultValue = "auto", converter = Converters.FramingName.class, paramLabel = "MODE",
+      description = {
+        "auto: each line gets a reply; a piece without a newline is answered once the client pauses.",
+        "line: complete lines only. raw: each read of at most --buffer-size bytes (the classic).",
+        "Default: ${DEFAULT-VALUE}."
+      })
+  Framing framing;
+
+  @Option(names = "--buffer-size", defaultValue = "1024", converter = Converters.Size.class, paramLabel = "BYTES",
+      description = "Read size in raw framing (default: ${DEFAULT-VALUE}).")
+  int bufferSize;
+
+  @Option(names = "--max-line", defaultValue = "64k", converter = Converters.Size.class, paramLabel = "BYTES",
+      description = "Longest line, newline not counted, in auto and line framing; a longer one gets an error line"
+          + " and the connection is closed (default: ${DEFAULT-VALUE}).")
+  int maxLine;
+
+  @Option(names = "--time-format", defaultValue = "ctime", paramLabel = "FORMAT",
+      description = "One of " + TimeFormat.NAMES + ", or a java.time pattern such as 'HH:mm:ss.SSS'"
+          + " (default: ${DEFAULT-VALUE}).")
+  String timeFormat;
+
+  @Option(names = "--zone", converter = Converters.Zone.class, paramLabel = "ZONE",
+      description = "Time zone of the stamps, e.g. UTC or Europe/Paris (default: the system's).")
+  ZoneId zone;
+
+  @Option(names = "--tcp-nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Set TCP_NODELAY on connections (default: on; --no-tcp-nodelay turns it off).")
+  boolean tcpNoDelay;
+
+  @Option(names = "--keepalive", description = "Set SO_KEEPALIVE on connections.")
+  boolean keepAlive;
+
+  @Option(names = "--rcvbuf", defaultValue = "0", converter = Converters.Size.class, paramLabel = "BYTES",
+      description = "SO_RCVBUF of each connection; 0 keeps the system's default.")
+  int receiveBufferSize;
+
+  @Option(names = "--sndbuf", defaultValue = "0", converter = Converters.Size.class, paramLabel = "BYTES",
+      description = "SO_SNDBUF of each connection; 0 keeps the system's default.")
+  int sendBufferSize;
+
+  @Option(names = "--transport", defaultValue = "auto", converter = Converters.TransportName.class, paramLabel = "NAME",
+      description = "auto (epoll on Linux, else NIO), epoll or nio (default: ${DEFAULT-VALUE}).")
+  Transport transport;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Event-loop threads; 0 means one per core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--idle-timeout", defaultValue = "5m", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "Close a connection that sends nothing for this long; 0 never does (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--partial-delay", defaultValue = "20ms", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "In auto framing, answer a piece without a newline once no byte has arrived for this long;"
+          + " 0 answers as soon as a read empties the socket (default: ${DEFAULT-VALUE}).")
+  Duration partialDelay;
+
+  @Option(names = "--max-connections", defaultValue = "10000",
+      description = "Connections served at once; one more gets an error line and is closed"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log more; -vv logs Netty's details too.")
+  boolean[] verbose;
+
+  ServerConfig config() {
+    return ServerConfig.builder()
+        .host(host)
+        .port(port)
+        .backlog(backlog)
+        .framing(framing)
+        .bufferSize(bufferSize)
+        .maxLine(maxLine)
+        .timeFormat(timeFormat)
+        .zone(zone != null ? zone : ZoneId.systemDefault())
+        .tcpNoDelay(tcpNoDelay)
+        .keepAlive(keepAlive)
+        .receiveBufferSize(receiveBufferSize)
+        .sendBufferSize(sendBufferSize)
+        .transport(transport)
+        .threads(threads)
+        .idleTimeout(idleTimeout)
+        .partialDelay(partialDelay)
+        .maxConnections(maxConnections)
+        .build();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = config();
+    LogLevels.apply(quiet, verbose);
+    TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(server.listeningLine());
+    err.flush();
+    Signals.onTermination(() -> new Thread(server::close, "tsecho-shutdown").start());
+    server.awaitStopped();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,80 @@
+package io.tsecho.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Opens a TCP connection the way {@code connect_ex} reports it: each failure is a {@link ClientFailure},
+ * never a stack trace. Tries every address a name resolves to, in order, as {@code localhost} may be
+ * {@code ::1} first and the server only on {@code 127.0.0.1}.
+ */
+public final class Connector {
+  private Connector() {}
+
+  /** Strips the brackets of an IPv6 literal written as {@code [::1]}. */
+  public static String hostLiteral(String host) {
+    if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+      return host.substring(1, host.length() - 1);
+    }
+    return host;
+  }
+
+  public static Socket connect(String host, int port, Duration timeout) throws ClientException {
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(hostLiteral(host));
+    } catch (UnknownHostException e) {
+      throw new ClientException(ClientFailure.UNKNOWN_HOST, "unknown host: " + host);
+    }
+    ClientException last = null;
+    for (InetAddress address : addresses) {
+      Socket socket = new Socket();
+      try {
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(address, port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        return socket;
+      } catch (IOException e) {
+        closeQuietly(socket);
+        last = classify(e, describe(host, address, port), timeout);
+      }
+    }
+    throw last;
+  }
+
+  static ClientException classify(IOException e, String target, Duration timeout) {
+    String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    if (e instanceof SocketTimeoutException || text.contains("timed out")) {
+      return new ClientException(ClientFailure.TIMEOUT,
+          "cannot connect to " + target + ": timed out after " + Durations.format(timeout));
+    }
+    if (e instanceof NoRouteToHostException || text.contains("unreachable") || text.contains("no route")) {
+      return new ClientException(ClientFailure.UNREACHABLE, "cannot connect to " + target + ": " + e.getMessage());
+    }
+    if (e instanceof ConnectException && text.contains("refused")) {
+      return new ClientException(ClientFailure.REFUSED, "cannot connect to " + target + ": connection refused");
+    }
+    return new ClientException(ClientFailure.CONNECTION_LOST, "cannot connect to " + target + ": " + e.getMessage());
+  }
+
+  static String describe(String host, InetAddress address, int port) {
+    String literal = address.getHostAddress();
+    String shown = literal.indexOf(':') >= 0 ? "[" + literal + "]" : literal;
+    return hostLiteral(host).equals(literal) ? shown + ":" + port : host + " (" + shown + "):" + port;
+  }
+
+  static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing left to do with a socket that failed to connect
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.tsecho.config;
+
+import io.tsecho.protocol.Framing;
+import io.tsecho.protocol.TimeFormat;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * Everything a TCP timestamp server needs to start. Validated when built: a bad value names itself
+ * and the range it must lie in.
+ *
+ * @param host address or name to bind, or {@code null} for every address (IPv4 and IPv6)
+ * @param port TCP port, 0 to let the system pick one
+ * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the system's default
+ * @param sendBufferSize SO_SNDBUF in bytes, 0 for the system's default
+ * @param threads event-loop threads, 0 for one per available core
+ * @param idleTimeout how long a silent connection stays open, {@link Duration#ZERO} for ever
+ * @param partialDelay in auto framing, how long a trailing piece without a newline waits for more bytes
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    int backlog,
+    Framing framing,
+    int bufferSize,
+    int maxLine,
+    TimeFormat timeFormat,
+    ZoneId zone,
+    boolean tcpNoDelay,
+    boolean keepAlive,
+    int receiveBufferSize,
+    int sendBufferSize,
+    Transport transport,
+    int threads,
+    Duration idleTimeout,
+    Duration partialDelay,
+    int maxConnections) {
+
+  public static final int DEFAULT_PORT = 21566;
+  public static final int MAX_BUFFER_SIZE = 1 << 20;
+  public static final int MAX_LINE_LIMIT = 16 << 20;
+  /** Long enough to cover a write that reaches the server in pieces on a busy machine, short for a person. */
+  public static final Duration DEFAULT_PARTIAL_DELAY = Duration.ofMillis(20);
+
+  public ServerConfig {
+    requireRange("port", port, 0, 65_535);
+    requireRange("backlog", backlog, 1, 65_535);
+    Objects.requireNonNull(framing, "framing");
+    requireRange("buffer size", bufferSize, 1, MAX_BUFFER_SIZE);
+    requireRange("max line", maxLine, 1, MAX_LINE_LIMIT);
+    Objects.requireNonNull(timeFormat, "timeFormat");
+    Objects.requireNonNull(zone, "zone");
+    requireRange("receive buffer size", receiveBufferSize, 0, 64 << 20);
+    requireRange("send buffer size", sendBufferSize, 0, 64 << 20);
+    Objects.requireNonNull(transport, "transport");
+    requireRange("threads", threads, 0, 1024);
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (idleTimeout.isNegative()) {
+      throw new IllegalArgumentException("idle timeout must be 0 (never) or positive, got " + idleTimeout);
+    }
+    Objects.requireNonNull(partialDelay, "partialDelay");
+    if (partialDelay.isNegative() || partialDelay.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException("partial delay must be between 0 and 10 s, got " + partialDelay.toMillis() + " ms");
+    }
+    requireRange("max connections", maxConnections, 1, 10_000_000);
+  }
+
+  /** The defaults of {@code tsecho serve}, ready to be changed. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  static void requireRange(String what, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  /** Collects settings; {@link #build()} validates them. */
+  public static final class Builder {
+    private String host;
+    private int port = DEFAULT_PORT;
+    private int backlog = 128;
+    private Framing framing = Framing.AUTO;
+    private int bufferSize = 1024;
+    private int maxLine = 64 * 1024;
+    private String timeFormat = "ctime";
+    private ZoneId zone = ZoneId.systemDefault();
+    private boolean tcpNoDelay = true;
+    private boolean keepAlive;
+    private int receiveBufferSize;
+    private int sendBufferSize;
+    private Transport transport = Transport.AUTO;
+    private int threads;
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration partialDelay = DEFAULT_PARTIAL_DELAY;
+    private int maxConnections = 10_000;
+
+    private Builder() {}
+
+    public Builder host(String host) { this.host = host; return this; }
+    public Builder port(int port) { this.port = port; return this; }
+    public Builder backlog(int backlog) { this.backlog = backlog; return this; }
+    public Builder framing(Framing framing) { this.framing = framing; return this; }
+    public Builder bufferSize(int bufferSize) { this.bufferSize = bufferSize; return this; }
+    public Builder maxLine(int maxLine) { this.maxLine = maxLine; return this; }
+    public Builder timeFormat(String timeFormat) { this.timeFormat = timeFormat; return this; }
+    public Builder zone(ZoneId zone) { this.zone = zone; return this; }
+    public Builder tcpNoDelay(boolean tcpNoDelay) { this.tcpNoDelay = tcpNoDelay; return this; }
+    public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+    public Builder receiveBufferSize(int bytes) { this.receiveBufferSize = bytes; return this; }
+    public Builder sendBufferSize(int bytes) { this.sendBufferSize = bytes; return this; }
+    public Builder transport(Transport transport) { this.transport = transport; return this; }
+    public Builder threads(int threads) { this.threads = threads; return this; }
+    public Builder idleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; return this; }
+    public Builder partialDelay(Duration partialDelay) { this.partialDelay = partialDelay; return this; }
+    public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
+
+    public ServerConfig build() {
+      return new ServerConfig(host, port, backlog, framing, bufferSize, maxLine,
+          TimeFormat.parse(timeFormat, zone), zone, tcpNoDelay, keepAlive, receiveBufferSize,
+          sendBufferSize, transport, threads, idleTimeout, partialDelay, maxConnections);
+    }
+  }
+}

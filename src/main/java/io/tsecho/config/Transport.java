@@ -1,0 +1,11 @@
+package io.tsecho.config;
+
+/** Which Netty transport carries the sockets. */
+public enum Transport {
+  /** Native epoll where Netty can load it (Linux), NIO elsewhere. */
+  AUTO,
+  /** Linux native epoll; fails at start-up where it cannot be loaded. */
+  EPOLL,
+  /** The JDK's NIO selector, on every platform. */
+  NIO
+}

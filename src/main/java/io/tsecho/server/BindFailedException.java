@@ -1,0 +1,59 @@
+package io.tsecho.server;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Locale;
+
+/** The server could not open its listening socket; {@link #reason()} says why in terms a user can act on. */
+public final class BindFailedException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a bind failed. */
+  public enum Reason { ADDRESS_IN_USE, PERMISSION_DENIED, ADDRESS_NOT_AVAILABLE, OTHER }
+
+  private final transient SocketAddress address;
+  private final Reason reason;
+
+  public BindFailedException(String protocol, SocketAddress address, Throwable cause) {
+    super("cannot listen on " + protocol + "/" + Addresses.format(address) + ": " + describe(classify(cause), cause), cause);
+    this.address = address;
+    this.reason = classify(cause);
+  }
+
+  public SocketAddress address() {
+    return address;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  // Netty's native transport throws a plain IOException carrying errno's text, NIO a java.net.BindException:
+  // the text is what both share.
+  private static Reason classify(Throwable cause) {
+    String text = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (text.contains("address already in use")) {
+      return Reason.ADDRESS_IN_USE;
+    }
+    if (text.contains("permission denied") || text.contains("access denied")) {
+      return Reason.PERMISSION_DENIED;
+    }
+    if (text.contains("cannot assign requested address")) {
+      return Reason.ADDRESS_NOT_AVAILABLE;
+    }
+    return Reason.OTHER;
+  }
+
+  private static String describe(Reason reason, Throwable cause) {
+    switch (reason) {
+      case ADDRESS_IN_USE:
+        return "address already in use (another server holds the port; pick another with --port)";
+      case PERMISSION_DENIED:
+        return "permission denied (ports below 1024 need privileges; pick another with --port)";
+      case ADDRESS_NOT_AVAILABLE:
+        return "no such local address (check --host)";
+      default:
+        return String.valueOf(cause.getMessage());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.tsecho.server;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.tsecho.config.Transport;
+
+/** A transport ready to use: the event-loop flavour and the channel classes that go with it. */
+public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel) {
+
+  /**
+   * Picks the transport for a setting.
+   *
+   * @throws IllegalStateException if epoll was asked for and cannot be loaded here, with Netty's reason
+   */
+  public static Transports resolve(Transport choice) {
+    switch (choice) {
+      case EPOLL:
+        if (!Epoll.isAvailable()) {
+          throw new IllegalStateException("the epoll transport is not available here: " + Epoll.unavailabilityCause());
+        }
+        return epoll();
+      case NIO:
+        return nio();
+      case AUTO:
+      default:
+        return Epoll.isAvailable() ? epoll() : nio();
+    }
+  }
+
+  private static Transports epoll() {
+    return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+  }
+
+  private static Transports nio() {
+    return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+  }
+}
