@@ -5,7 +5,10 @@ import io.tsecho.server.BindFailedException;
 import java.net.UnknownHostException;
 import picocli.CommandLine;
 
-/** Every exit code tsecho uses, and the one function that maps a failure to its code. */
+/**
+ * Every exit code tsecho uses, and the one function that maps a failure to its code. The table in
+ * {@code --help} ({@link TsechoCommand}) and the README list the same codes.
+ */
 public final class ExitCodes {
   public static final int OK = 0;
   public static final int ERROR = 1;
@@ -18,21 +21,6 @@ public final class ExitCodes {
   public static final int ADDRESS_IN_USE = 8;
   public static final int PERMISSION_DENIED = 9;
   public static final int CANNOT_LISTEN = 10;
-
-  /** The table shown by {@code --help}; the README carries the same. */
-  static final String[] HELP_LIST = {
-    "0:success",
-    "1:unexpected error",
-    "2:bad command line or option value",
-    "3:connection refused",
-    "4:unknown host",
-    "5:network or host unreachable",
-    "6:timed out (connect or reply)",
-    "7:connection lost or closed before every reply",
-    "8:address already in use",
-    "9:permission denied (e.g. a port below 1024)",
-    "10:cannot listen on that address",
-  };
 
   private ExitCodes() {}
 

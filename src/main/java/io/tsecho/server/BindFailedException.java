@@ -1,6 +1,7 @@
 package io.tsecho.server;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Locale;
 
@@ -15,7 +16,7 @@ public final class BindFailedException extends IOException {
   private final Reason reason;
 
   public BindFailedException(String protocol, SocketAddress address, Throwable cause) {
-    super("cannot listen on " + protocol + "/" + Addresses.format(address) + ": " + describe(classify(cause), cause), cause);
+    super("cannot listen on " + protocol + "/" + shown(address) + ": " + describe(classify(cause), cause), cause);
     this.address = address;
     this.reason = classify(cause);
   }
@@ -26,6 +27,15 @@ public final class BindFailedException extends IOException {
 
   public Reason reason() {
     return reason;
+  }
+
+  /** The wildcard as {@code ss} shows it: the socket would have been dual-stack, whatever Java prints. */
+  private static String shown(SocketAddress address) {
+    if (address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress() != null
+        && ((InetSocketAddress) address).getAddress().isAnyLocalAddress()) {
+      return "*:" + ((InetSocketAddress) address).getPort();
+    }
+    return Addresses.format(address);
   }
 
   // Netty's native transport throws a plain IOException carrying errno's text, NIO a java.net.BindException:

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,20 @@ class StampHandlerTest {
   private EmbeddedChannel channel;
 
   private EmbeddedChannel open(Framing framing, int maxLine) {
+    return open(framing, maxLine, 0);
+  }
+
+  private EmbeddedChannel open(Framing framing, int maxLine, long partialDelayMillis) {
     Stamper stamper = new Stamper(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(new StampHandler(framing, maxLine, stamper, ch -> moreInput.get(), 0));
+    channel = new EmbeddedChannel(new StampHandler(framing, maxLine, stamper, ch -> moreInput.get(),
+        TimeUnit.MILLISECONDS.toNanos(partialDelayMillis)));
+    channel.freezeTime();
     return channel;
+  }
+
+  private void advance(long millis) {
+    channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
   }
 
   @AfterEach
@@ -218,5 +230,49 @@ class StampHandlerTest {
     String out = output();
     assertThat(out.replace(P, "")).isEqualTo(new String(all, ISO_8859_1));
     assertThat(out.split("\\[Tue", -1)).hasSize(1 + 300);
+  }
+
+  @Test
+  void aPieceFromAClientThatNeverSentANewlineIsAnsweredAfterTheQuietPeriod() {
+    open(Framing.AUTO, 1024, 20);
+    channel.writeInbound(bytes("hel"));
+    advance(15);
+    assertThat(output()).isEmpty();
+    channel.writeInbound(bytes("lo")); // more bytes restart the quiet period
+    advance(15);
+    assertThat(output()).isEmpty();
+    advance(5);
+    assertThat(output()).isEqualTo(P + "hello");
+  }
+
+  @Test
+  void aPieceFromAClientThatSendsLinesWaitsLongerForItsNewline() {
+    open(Framing.AUTO, 1024, 20);
+    channel.writeInbound(bytes("one\ntw"));
+    assertThat(output()).isEqualTo(P + "one\n");
+    advance(900);
+    assertThat(output()).isEmpty();
+    channel.writeInbound(bytes("o\n"));
+    assertThat(output()).isEqualTo(P + "two\n");
+    channel.writeInbound(bytes("three"));
+    advance(999);
+    assertThat(output()).isEmpty();
+    advance(1);
+    assertThat(output()).isEqualTo(P + "three");
+  }
+
+  @Test
+  void aPieceIsNotAnsweredWhileReadingIsPausedByBackpressure() {
+    open(Framing.AUTO, 1024, 20);
+    channel.writeInbound(bytes("paused"));
+    channel.config().setAutoRead(false);
+    advance(5_000);
+    assertThat(output()).isEmpty();
+    channel.pipeline().fireChannelWritabilityChanged(); // writable again: reading resumes
+    assertThat(channel.config().isAutoRead()).isTrue();
+    advance(19);
+    assertThat(output()).isEmpty();
+    advance(1);
+    assertThat(output()).isEqualTo(P + "paused");
   }
 }
