@@ -1,6 +1,9 @@
 package io.tsecho.cli;
 
+import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
+import io.tsecho.config.Service;
+import io.tsecho.config.UdpLimits;
 import io.tsecho.config.Transport;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
@@ -9,6 +12,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,12 +27,31 @@ import picocli.CommandLine.Spec;
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
     description = {
-      "Serve the timestamp protocol over TCP: every message a client sends comes back as",
-      "'[<timestamp>] <message>', its bytes unchanged. Prints one 'listening on' line to stderr once",
-      "the socket listens. Ctrl-C or SIGTERM answers what was read, closes and exits 0."
+      "Serve the timestamp protocol: every message a client sends comes back as",
+      "'[<timestamp>] <message>', its bytes unchanged; or the classic echo (RFC 862), daytime (RFC 867)",
+      "and time (RFC 868) services, over TCP and UDP. Prints one 'listening on' line per socket to",
+      "stderr once it listens. Ctrl-C or SIGTERM answers what was read, closes and exits 0."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
+      description = "stamp, echo (RFC 862), daytime (RFC 867) or time (RFC 868) (default: ${DEFAULT-VALUE}).")
+  String service;
+
+  @Option(names = "--udp", description = "Serve UDP too, on the same port.")
+  boolean udp;
+
+  @Option(names = "--no-tcp", description = "Do not serve TCP (with --udp: UDP alone).")
+  boolean noTcp;
+
+  @Option(names = "--listen", paramLabel = "SPEC",
+      description = {
+        "A socket to serve, as SERVICE/PROTOCOL/ADDRESS:PORT, e.g. stamp/tcp/[::]:21566,",
+        "time/udp/0.0.0.0:3737, echo/tcp/*:7 (* is every address). Repeatable; replaces",
+        "--service, --host, --port, --udp and --no-tcp."
+      })
+  List<String> listen = new ArrayList<>();
 
   @Option(names = "--host", paramLabel = "ADDRESS",
       description = "Address or name to listen on (default: every IPv4 and IPv6 address).")
@@ -104,6 +128,23 @@ final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
+  @Option(names = "--max-datagram", defaultValue = "65507", converter = Converters.Size.class, paramLabel = "BYTES",
+      description = "Largest UDP reply; a request whose reply would be larger gets a short error datagram"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxDatagram;
+
+  @Option(names = "--udp-rate", defaultValue = "20", paramLabel = "N",
+      description = "UDP replies per second to one source address; 0 lifts the limit (default: ${DEFAULT-VALUE}).")
+  int udpRate;
+
+  @Option(names = "--udp-budget", defaultValue = "5000", paramLabel = "N",
+      description = "UDP replies per second in all, per listener; 0 lifts the limit (default: ${DEFAULT-VALUE}).")
+  int udpBudget;
+
+  @Option(names = "--udp-allow-low-ports",
+      description = "Answer UDP sources below port 1024 (off by default: that is where service loops start).")
+  boolean udpAllowLowPorts;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -111,7 +152,22 @@ final class ServeCommand implements Callable<Integer> {
   boolean[] verbose;
 
   ServerConfig config() {
-    return ServerConfig.builder()
+    ServerConfig.Builder builder = ServerConfig.builder();
+    if (!listen.isEmpty()) {
+      for (String option : new String[] {"--service", "--host", "--port", "--udp", "--no-tcp"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException("--listen replaces " + option + "; give every socket as a --listen");
+        }
+      }
+      for (String l : listen) {
+        builder.listen(Listener.parse(l));
+      }
+    }
+    return builder
+        .service(Service.parse(service))
+        .tcp(!noTcp)
+        .udp(udp)
+        .udpLimits(new UdpLimits(udpRate, udpBudget, udpAllowLowPorts, maxDatagram))
         .host(host)
         .port(port)
         .backlog(backlog)
@@ -138,7 +194,9 @@ final class ServeCommand implements Callable<Integer> {
     LogLevels.apply(quiet, verbose);
     TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
     PrintWriter err = spec.commandLine().getErr();
-    err.println(server.listeningLine());
+    for (String line : server.listeningLines()) {
+      err.println(line);
+    }
     err.flush();
     Signals.onTermination(() -> new Thread(server::close, "tsecho-shutdown").start());
     server.awaitStopped();

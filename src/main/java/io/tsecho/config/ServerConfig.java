@@ -4,14 +4,15 @@ import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a TCP timestamp server needs to start. Validated when built: a bad value names itself
+ * Everything a server needs to start: its listeners and the settings they share. Validated when built: a bad value names itself
  * and the range it must lie in.
  *
- * @param host address or name to bind, or {@code null} for every address (IPv4 and IPv6)
- * @param port TCP port, 0 to let the system pick one
+ * @param listeners the sockets to serve, at least one
  * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the system's default
  * @param sendBufferSize SO_SNDBUF in bytes, 0 for the system's default
  * @param threads event-loop threads, 0 for one per available core
@@ -19,8 +20,7 @@ import java.util.Objects;
  * @param partialDelay in auto framing, how long a trailing piece without a newline waits for more bytes
  */
 public record ServerConfig(
-    String host,
-    int port,
+    List<Listener> listeners,
     int backlog,
     Framing framing,
     int bufferSize,
@@ -35,7 +35,8 @@ public record ServerConfig(
     int threads,
     Duration idleTimeout,
     Duration partialDelay,
-    int maxConnections) {
+    int maxConnections,
+    UdpLimits udpLimits) {
 
   public static final int DEFAULT_PORT = 21566;
   public static final int MAX_BUFFER_SIZE = 1 << 20;
@@ -44,7 +45,10 @@ public record ServerConfig(
   public static final Duration DEFAULT_PARTIAL_DELAY = Duration.ofMillis(20);
 
   public ServerConfig {
-    requireRange("port", port, 0, 65_535);
+    listeners = List.copyOf(listeners);
+    if (listeners.isEmpty()) {
+      throw new IllegalArgumentException("nothing to serve: --no-tcp needs --udp, or give a --listen");
+    }
     requireRange("backlog", backlog, 1, 65_535);
     Objects.requireNonNull(framing, "framing");
     requireRange("buffer size", bufferSize, 1, MAX_BUFFER_SIZE);
@@ -64,6 +68,21 @@ public record ServerConfig(
       throw new IllegalArgumentException("partial delay must be between 0 and 10 s, got " + partialDelay.toMillis() + " ms");
     }
     requireRange("max connections", maxConnections, 1, 10_000_000);
+    Objects.requireNonNull(udpLimits, "udpLimits");
+    requireBoundedUdpReplies(listeners, timeFormat);
+  }
+
+  /** Refuses a time format whose stamps would let a UDP reply outgrow its request by more than the bound. */
+  private static void requireBoundedUdpReplies(List<Listener> listeners, TimeFormat timeFormat) {
+    for (Listener l : listeners) {
+      if (l.protocol() == Protocol.UDP && (l.service() == Service.STAMP || l.service() == Service.DAYTIME)) {
+        int growth = timeFormat.maxLength() + 3; // "[" + stamp + "] ", or stamp + CRLF
+        if (growth > UdpLimits.MAX_REPLY_GROWTH) {
+          throw new IllegalArgumentException("time format '" + timeFormat + "' makes stamps of up to " + timeFormat.maxLength()
+              + " bytes; over UDP a reply may exceed its request by at most " + UdpLimits.MAX_REPLY_GROWTH + " bytes");
+        }
+      }
+    }
   }
 
   /** The defaults of {@code tsecho serve}, ready to be changed. */
@@ -79,8 +98,13 @@ public record ServerConfig(
 
   /** Collects settings; {@link #build()} validates them. */
   public static final class Builder {
+    private final List<Listener> listeners = new ArrayList<>();
     private String host;
     private int port = DEFAULT_PORT;
+    private Service service = Service.STAMP;
+    private boolean tcp = true;
+    private boolean udp;
+    private UdpLimits udpLimits = UdpLimits.DEFAULTS;
     private int backlog = 128;
     private Framing framing = Framing.AUTO;
     private int bufferSize = 1024;
@@ -99,7 +123,13 @@ public record ServerConfig(
 
     private Builder() {}
 
+    /** Explicit listeners; when there are any, host, port, service, tcp and udp are not used. */
+    public Builder listen(Listener listener) { this.listeners.add(listener); return this; }
     public Builder host(String host) { this.host = host; return this; }
+    public Builder service(Service service) { this.service = service; return this; }
+    public Builder tcp(boolean tcp) { this.tcp = tcp; return this; }
+    public Builder udp(boolean udp) { this.udp = udp; return this; }
+    public Builder udpLimits(UdpLimits udpLimits) { this.udpLimits = udpLimits; return this; }
     public Builder port(int port) { this.port = port; return this; }
     public Builder backlog(int backlog) { this.backlog = backlog; return this; }
     public Builder framing(Framing framing) { this.framing = framing; return this; }
@@ -118,9 +148,18 @@ public record ServerConfig(
     public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
 
     public ServerConfig build() {
-      return new ServerConfig(host, port, backlog, framing, bufferSize, maxLine,
+      List<Listener> all = new ArrayList<>(listeners);
+      if (all.isEmpty()) {
+        if (tcp) {
+          all.add(new Listener(service, Protocol.TCP, host, port));
+        }
+        if (udp) {
+          all.add(new Listener(service, Protocol.UDP, host, port));
+        }
+      }
+      return new ServerConfig(all, backlog, framing, bufferSize, maxLine,
           TimeFormat.parse(timeFormat, zone), zone, tcpNoDelay, keepAlive, receiveBufferSize,
-          sendBufferSize, transport, threads, idleTimeout, partialDelay, maxConnections);
+          sendBufferSize, transport, threads, idleTimeout, partialDelay, maxConnections, udpLimits);
     }
   }
 }

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Gives the bytes {@code "[" + timestamp + "] "} that open every reply, formatted once per tick of the
- * format's resolution and shared by every connection and thread until the clock moves on.
+ * Gives the clock's reading as bytes, {@code "[" + timestamp + "] "} to open a stamp reply or
+ * {@code timestamp + "\r\n"} for a daytime line, formatted once per tick of the format's resolution
+ * and shared by every connection and thread until the clock moves on.
  *
  * <p>Thread-safe without locks: two threads that see a new tick at once may both format it, and
  * either result is right.
@@ -18,17 +19,31 @@ public final class Stamper {
 
   private final TimeFormat format;
   private final Clock clock;
+  private final String before;
+  private final String after;
   private final long resolutionNanos;
   private volatile Prefix current = new Prefix(Long.MIN_VALUE, new byte[0]);
 
-  public Stamper(TimeFormat format, Clock clock) {
+  private Stamper(TimeFormat format, Clock clock, String before, String after) {
     this.format = Objects.requireNonNull(format, "format");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.before = before;
+    this.after = after;
     this.resolutionNanos = format.resolutionNanos();
   }
 
-  /** The reply prefix for the clock's current reading. The caller must not modify the array. */
-  public byte[] prefix() {
+  /** {@code "[" + timestamp + "] "}: the opening of a stamp reply. */
+  public static Stamper replyPrefix(TimeFormat format, Clock clock) {
+    return new Stamper(format, clock, "[", "] ");
+  }
+
+  /** {@code timestamp + "\r\n"}: an RFC 867 daytime line. */
+  public static Stamper daytimeLine(TimeFormat format, Clock clock) {
+    return new Stamper(format, clock, "", "\r\n");
+  }
+
+  /** The bytes for the clock's current reading. The caller must not modify the array. */
+  public byte[] current() {
     long epochSecond;
     int nanoOfSecond;
     long tick;
@@ -51,7 +66,7 @@ public final class Stamper {
         return cached.bytes;
       }
     }
-    byte[] bytes = ("[" + format.format(epochSecond, nanoOfSecond) + "] ").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (before + format.format(epochSecond, nanoOfSecond) + after).getBytes(StandardCharsets.UTF_8);
     current = new Prefix(tick, bytes);
     return bytes;
   }

@@ -123,6 +123,19 @@ public final class TimeFormat {
     }
   }
 
+  /**
+   * The longest text this format makes, measured over a sample of dates that covers every month and
+   * weekday name, so that limits can be checked at start-up.
+   */
+  public int maxLength() {
+    int max = 0;
+    long epochSecond = Instant.parse("2026-01-01T23:59:59Z").getEpochSecond();
+    for (int day = 0; day < 366; day += 5) {
+      max = Math.max(max, format(epochSecond + day * 86_400L, 999_999_999).getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+    return max;
+  }
+
   /** The smallest step by which the formatted text can change. */
   public long resolutionNanos() {
     return resolutionNanos;

@@ -2,20 +2,12 @@ package io.tsecho.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
+import io.tsecho.config.Service;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers each message of one TCP connection with {@code "[" + timestamp + "] " + message}, the
@@ -24,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>All replies to one read batch are gathered into one buffer and flushed once when the batch
  * ends, so a batch of pipelined lines costs one write system call. The stamp is taken once per read.
  */
-public final class StampHandler extends ChannelInboundHandlerAdapter {
+public final class StampHandler extends TcpServiceHandler {
 
   /**
    * Payloads up to this size are copied into the batch's reply buffer; longer ones are sent as
@@ -33,21 +25,11 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
   static final int COPY_BREAK = 1024;
 
   /**
-   * How long a closing connection may take to drain its replies and let the client close its side
-   * (so that unread input does not turn the close into a reset that destroys the last reply).
-   */
-  static final long CLOSE_TIMEOUT_MILLIS = 10_000;
-
-  /** The same bound when the server itself is stopping: it should not wait long on idle clients. */
-  static final long SHUTDOWN_CLOSE_TIMEOUT_MILLIS = 1_000;
-
-  /**
    * The quiet period for a trailing piece from a client that has sent complete lines before: it is
    * writing lines, so the piece is almost surely the start of the next one still on its way.
    */
   static final long LINE_CLIENT_PARTIAL_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private static final Logger CONNECTIONS = LoggerFactory.getLogger("io.tsecho.connections");
   private static final byte LF = '\n';
 
   private final Framing framing;
@@ -61,25 +43,17 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
   /** Replies of the current read batch, not yet written. */
   private ByteBuf replies;
   private boolean wroteInBatch;
-  private boolean closing;
-  private boolean inputShutdown;
-  private Future<?> forcedClose;
   /** Pending check of a trailing piece; at most one per connection. */
   private Future<?> partialTimer;
   private long lastReadNanos;
   private boolean sentNewline;
-
-  private long openedAtNanos;
-  private long bytesIn;
-  private long bytesOut;
-  private long messages;
-  private String closeReason;
 
   /**
    * @param partialDelayNanos in auto framing, how long the socket must stay quiet before a trailing
    *     piece without a newline is answered; 0 answers it as soon as a read finds the socket empty
    */
   public StampHandler(Framing framing, int maxLine, Stamper stamper, InputProbe input, long partialDelayNanos) {
+    super(Service.STAMP);
     this.framing = framing;
     this.maxLine = maxLine;
     this.stamper = stamper;
@@ -88,25 +62,10 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    openedAtNanos = System.nanoTime();
-    super.channelActive(ctx);
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    ByteBuf in = (ByteBuf) msg;
+  protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
     try {
-      if (closing) {
-        return; // the connection is on its way out; what it still sends is not answered
-      }
-      bytesIn += in.readableBytes();
       lastReadNanos = ctx.executor().ticker().nanoTime();
-      byte[] prefix = stamper.prefix();
+      byte[] prefix = stamper.current();
       if (framing == Framing.RAW) {
         reply(ctx, prefix, in, in.readerIndex(), in.readableBytes());
       } else {
@@ -173,8 +132,7 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
       ctx.write(source.retainedSlice(index, length), ctx.voidPromise());
     }
     wroteInBatch = true;
-    bytesOut += prefix.length + length;
-    messages++;
+    countReply(prefix.length + length);
   }
 
   private void replyToPartial(ChannelHandlerContext ctx, byte[] prefix) {
@@ -183,15 +141,30 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (framing == Framing.AUTO && partial != null && !closing && !input.mayHaveMoreInput(ctx.channel())) {
+  protected void onReadComplete(ChannelHandlerContext ctx) {
+    if (framing == Framing.AUTO && partial != null && !input.mayHaveMoreInput(ctx.channel())) {
       if (partialDelayNanos == 0) {
-        replyToPartial(ctx, stamper.prefix());
+        replyToPartial(ctx, stamper.current());
       } else {
         schedulePartialCheck(ctx, quietPeriodNanos());
       }
     }
     flushReplies(ctx);
+  }
+
+  private void writeReplies(ChannelHandlerContext ctx) {
+    if (replies != null) {
+      ctx.write(replies, ctx.voidPromise());
+      replies = null;
+    }
+  }
+
+  private void flushReplies(ChannelHandlerContext ctx) {
+    writeReplies(ctx);
+    if (wroteInBatch) {
+      wroteInBatch = false;
+      ctx.flush();
+    }
   }
 
   /**
@@ -211,7 +184,7 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
 
   private void checkPartial(ChannelHandlerContext ctx) {
     partialTimer = null;
-    if (partial == null || closing || !ctx.channel().config().isAutoRead()) {
+    if (partial == null || isClosing() || !ctx.channel().config().isAutoRead()) {
       return; // answered, closing, or paused: resuming reads arms the check again
     }
     long quietNanos = ctx.executor().ticker().nanoTime() - lastReadNanos;
@@ -219,103 +192,36 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
       schedulePartialCheck(ctx, quietPeriodNanos() - quietNanos);
       return;
     }
-    replyToPartial(ctx, stamper.prefix());
+    replyToPartial(ctx, stamper.current());
     flushReplies(ctx);
   }
 
-  private void flushReplies(ChannelHandlerContext ctx) {
-    if (replies != null) {
-      ctx.write(replies, ctx.voidPromise());
-      replies = null;
-    }
-    if (wroteInBatch) {
-      wroteInBatch = false;
-      ctx.flush();
-    }
-  }
-
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    // Backpressure: a client that does not read its replies stops being read from.
-    if (!closing) {
-      boolean writable = ctx.channel().isWritable();
-      ctx.channel().config().setAutoRead(writable);
-      if (writable && partial != null && framing == Framing.AUTO) {
-        lastReadNanos = ctx.executor().ticker().nanoTime();
-        schedulePartialCheck(ctx, quietPeriodNanos());
-      }
-    }
-    super.channelWritabilityChanged(ctx);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof ChannelInputShutdownEvent) {
-      inputShutdown = true;
-      if (closing) {
-        ctx.close(); // the client has read our last words and closed its side
-      } else {
-        answerRestAndClose(ctx, "peer closed", CLOSE_TIMEOUT_MILLIS);
-      }
-    } else if (evt == ServerShutdown.INSTANCE) {
-      answerRestAndClose(ctx, "server shutdown", SHUTDOWN_CLOSE_TIMEOUT_MILLIS);
-    } else if (evt instanceof IdleStateEvent) {
-      closeReason = "idle timeout";
-      ctx.close();
-    } else {
-      super.userEventTriggered(ctx, evt);
-    }
-  }
-
-  /** Stamps a trailing piece in auto framing (line framing answers complete lines only), then closes once written. */
-  private void answerRestAndClose(ChannelHandlerContext ctx, String reason, long closeTimeoutMillis) {
-    if (closing) {
-      return;
-    }
+  protected void onResumed(ChannelHandlerContext ctx) {
     if (partial != null && framing == Framing.AUTO) {
-      // All input has been read (or the server is stopping): the piece is as complete as it will be.
-      replyToPartial(ctx, stamper.prefix());
+      lastReadNanos = ctx.executor().ticker().nanoTime();
+      schedulePartialCheck(ctx, quietPeriodNanos());
     }
-    closeAfterReplies(ctx, reason, Unpooled.EMPTY_BUFFER, closeTimeoutMillis);
+  }
+
+  /** In auto framing, all input has been read (or the server is stopping): a trailing piece is as complete as it gets. */
+  @Override
+  protected void beforeClose(ChannelHandlerContext ctx, boolean inputEnded) {
+    cancelPartialTimer();
+    if (partial != null && framing == Framing.AUTO) {
+      replyToPartial(ctx, stamper.current());
+    }
+    writeReplies(ctx);
+    wroteInBatch = false;
   }
 
   private void closeForLineTooLong(ChannelHandlerContext ctx) {
     releasePartial();
-    closeAfterReplies(ctx, "line too long", Unpooled.wrappedBuffer(ErrorReplies.lineTooLong(maxLine)),
-        CLOSE_TIMEOUT_MILLIS);
-  }
-
-  /**
-   * Writes what is pending and {@code last}, then closes. If the client may still be sending, the
-   * server half-closes and reads to the client's end of input first: closing a socket with unread
-   * input sends a reset, which can destroy the replies before the client reads them.
-   */
-  private void closeAfterReplies(ChannelHandlerContext ctx, String reason, ByteBuf last, long timeoutMillis) {
-    closing = true;
-    closeReason = reason;
     cancelPartialTimer();
-    if (replies != null) {
-      ctx.write(replies, ctx.voidPromise());
-      replies = null;
-    }
+    writeReplies(ctx);
     wroteInBatch = false;
-    ChannelFuture written = ctx.writeAndFlush(last);
-    if (inputShutdown || !(ctx.channel() instanceof DuplexChannel)) {
-      written.addListener(ChannelFutureListener.CLOSE);
-    } else {
-      written.addListener((ChannelFuture f) -> {
-        if (f.isSuccess()) {
-          ((DuplexChannel) f.channel()).shutdownOutput();
-        } else {
-          f.channel().close();
-        }
-      });
-      ctx.channel().config().setAutoRead(true); // input is read and dropped until the client closes
-    }
-    // A client that never reads or never closes would keep the connection for ever.
-    forcedClose = ctx.executor().schedule(() -> {
-      ctx.close();
-    }, timeoutMillis, TimeUnit.MILLISECONDS);
+    closeAfterWrites(ctx, "line too long", Unpooled.wrappedBuffer(ErrorReplies.lineTooLong(maxLine)),
+        CLOSE_TIMEOUT_MILLIS);
   }
 
   private void cancelPartialTimer() {
@@ -326,39 +232,9 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (closeReason == null) {
-      closeReason = cause instanceof IOException ? "error: " + cause.getMessage() : "internal error: " + cause;
-    }
-    if (!(cause instanceof IOException)) {
-      CONNECTIONS.warn("unexpected error on {}: {}", Addresses.format(ctx.channel().remoteAddress()), cause.toString());
-    }
-    ctx.close();
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+  protected void release() {
     releasePartial();
-    if (replies != null) {
-      replies.release();
-      replies = null;
-    }
-    if (forcedClose != null) {
-      forcedClose.cancel(false);
-    }
     cancelPartialTimer();
-    if (CONNECTIONS.isInfoEnabled()) {
-      CONNECTIONS.info("closed tcp peer={} local={} in={}B out={}B messages={} duration={}ms reason={}",
-          Addresses.format(ctx.channel().remoteAddress()), Addresses.format(ctx.channel().localAddress()),
-          bytesIn, bytesOut, messages, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
-          closeReason != null ? closeReason : "closed");
-    }
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    releasePartial();
     if (replies != null) {
       replies.release();
       replies = null;
@@ -370,17 +246,5 @@ public final class StampHandler extends ChannelInboundHandlerAdapter {
       partial.release();
       partial = null;
     }
-  }
-
-  long bytesIn() {
-    return bytesIn;
-  }
-
-  long bytesOut() {
-    return bytesOut;
-  }
-
-  long messages() {
-    return messages;
   }
 }

@@ -1,5 +1,6 @@
 package io.tsecho.server;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -14,21 +15,30 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tsecho.config.Listener;
+import io.tsecho.config.Protocol;
 import io.tsecho.config.ServerConfig;
+import io.tsecho.config.Service;
+import io.tsecho.config.UdpLimits;
 import io.tsecho.protocol.Framing;
-import io.tsecho.protocol.Stamper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A running TCP timestamp server. {@link #start} binds and returns once the socket listens;
- * {@link #close} stops accepting, answers what every connection has sent, and releases everything.
+ * A running server: every listener of its configuration, bound and served by one group of event
+ * loops. {@link #start} returns once every socket is bound; {@link #close} stops accepting, answers
+ * what every connection has sent, and releases everything.
  */
 public final class TsechoServer implements AutoCloseable {
 
@@ -37,45 +47,96 @@ public final class TsechoServer implements AutoCloseable {
 
   private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(5);
 
+  /** A listener and the address its socket really got. */
+  public record Bound(Listener listener, InetSocketAddress address) {
+    /** The listener as written with {@code --listen}, with the real port. */
+    public String describe() {
+      return listener.describe(Addresses.format(address));
+    }
+  }
+
   private final ServerConfig config;
   private final Transports transport;
   private final int eventLoops;
   private final EventLoopGroup group;
-  private final Channel listener;
+  private final List<Channel> channels;
+  private final List<Bound> bound;
   private final ChannelGroup connections;
-  private final StampServerInitializer initializer;
+  private final AtomicInteger open;
+  private final UdpDrops udpDrops;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private TsechoServer(ServerConfig config, Transports transport, int eventLoops, EventLoopGroup group,
-      Channel listener, ChannelGroup connections, StampServerInitializer initializer) {
+      List<Channel> channels, List<Bound> bound, ChannelGroup connections, AtomicInteger open, UdpDrops udpDrops) {
     this.config = config;
     this.transport = transport;
     this.eventLoops = eventLoops;
     this.group = group;
-    this.listener = listener;
+    this.channels = channels;
+    this.bound = bound;
     this.connections = connections;
-    this.initializer = initializer;
+    this.open = open;
+    this.udpDrops = udpDrops;
   }
 
   /**
-   * Binds and starts serving.
+   * Binds every listener and starts serving. If any bind fails, the ones already bound are closed.
    *
-   * @throws BindFailedException when the socket cannot listen (port in use, permission, no such address)
-   * @throws UnknownHostException when the host name to bind does not resolve
+   * @throws BindFailedException when a socket cannot be bound (port in use, permission, no such address)
+   * @throws UnknownHostException when a host name to bind does not resolve
    */
   public static TsechoServer start(ServerConfig config, Clock clock) throws BindFailedException, UnknownHostException {
-    InetSocketAddress address = config.host() == null
-        ? new InetSocketAddress(config.port())
-        : new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
     Transports transport = Transports.resolve(config.transport());
     // One loop per core serves both accepting and connections: a separate accept loop would be one more busy thread.
     int eventLoops = config.threads() > 0 ? config.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
         eventLoops, new DefaultThreadFactory("tsecho-io"), transport.ioHandlerFactory());
     ChannelGroup connections = new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE);
-    StampServerInitializer initializer = new StampServerInitializer(config, new Stamper(config.timeFormat(), clock), connections);
+    AtomicInteger open = new AtomicInteger();
+    UdpDrops udpDrops = new UdpDrops();
+    Clocks clocks = new Clocks(config, clock);
+    RateLimitedLog refusals = TcpInitializer.refusalLog(config);
 
+    List<Channel> channels = new ArrayList<>();
+    List<Bound> bound = new ArrayList<>();
+    // Listeners that ask for port 0 on the same address share the port picked for the first of them.
+    Map<String, Integer> pickedPorts = new HashMap<>();
+    try {
+      for (Listener listener : config.listeners()) {
+        InetSocketAddress address = address(listener, pickedPorts);
+        ChannelFuture future = listener.protocol() == Protocol.TCP
+            ? tcp(config, transport, group, listener.service(), clocks, connections, open, refusals).bind(address)
+            : udp(config, transport, group, listener.service(), clocks, udpDrops).bind(address);
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+          throw new BindFailedException(listener.protocol().cliName(), address, future.cause());
+        }
+        InetSocketAddress actual = (InetSocketAddress) future.channel().localAddress();
+        pickedPorts.putIfAbsent(String.valueOf(listener.host()), actual.getPort());
+        channels.add(future.channel());
+        bound.add(new Bound(listener, actual));
+      }
+    } catch (BindFailedException | UnknownHostException | RuntimeException e) {
+      for (Channel ch : channels) {
+        ch.close().awaitUninterruptibly();
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      throw e;
+    }
+    return new TsechoServer(config, transport, eventLoops, group, channels, bound, connections, open, udpDrops);
+  }
+
+  private static InetSocketAddress address(Listener listener, Map<String, Integer> pickedPorts)
+      throws UnknownHostException {
+    int port = listener.port() == 0 ? pickedPorts.getOrDefault(String.valueOf(listener.host()), 0) : listener.port();
+    return listener.host() == null
+        ? new InetSocketAddress(port)
+        : new InetSocketAddress(InetAddress.getByName(listener.host()), port);
+  }
+
+  private static ServerBootstrap tcp(ServerConfig config, Transports transport, EventLoopGroup group, Service service,
+      Clocks clocks, ChannelGroup connections, AtomicInteger open, RateLimitedLog refusals) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -85,44 +146,83 @@ public final class TsechoServer implements AutoCloseable {
         .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, config.framing() == Framing.RAW
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service == Service.STAMP && config.framing() == Framing.RAW
             ? new FixedRecvByteBufAllocator(config.bufferSize())
             : new AdaptiveRecvByteBufAllocator())
-        .childHandler(initializer);
+        .childHandler(new TcpInitializer(service, config, clocks, connections, open, refusals));
     if (config.receiveBufferSize() > 0) {
       bootstrap.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }
     if (config.sendBufferSize() > 0) {
       bootstrap.childOption(ChannelOption.SO_SNDBUF, config.sendBufferSize());
     }
+    return bootstrap;
+  }
 
-    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-    if (!bound.isSuccess()) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      throw new BindFailedException("tcp", address, bound.cause());
+  private static Bootstrap udp(ServerConfig config, Transports transport, EventLoopGroup group, Service service,
+      Clocks clocks, UdpDrops drops) {
+    UdpLimits limits = config.udpLimits();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(transport.datagramChannel())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        // One read per datagram, each as large as the largest a reply could answer.
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
+        .handler(new DatagramServiceHandler(service, clocks, limits, drops, System::nanoTime));
+    if (config.receiveBufferSize() > 0) {
+      bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }
-    return new TsechoServer(config, transport, eventLoops, group, bound.channel(), connections, initializer);
+    if (config.sendBufferSize() > 0) {
+      bootstrap.option(ChannelOption.SO_SNDBUF, config.sendBufferSize());
+    }
+    return bootstrap;
   }
 
-  /** The address the server listens on, with the real port when 0 was asked for. */
+  /** Every listener with the address it got. */
+  public List<Bound> bound() {
+    return List.copyOf(bound);
+  }
+
+  /** The first listener's address, with the real port when 0 was asked for. */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) listener.localAddress();
+    return bound.get(0).address();
   }
 
-  /** The line printed once the server listens; scripts wait for it. */
-  public String listeningLine() {
-    return "tsecho: listening on stamp/tcp/" + Addresses.format(localAddress())
-        + " (framing " + config.framing().cliName() + ", time format " + config.timeFormat()
-        + ", transport " + transport.name() + ", " + eventLoops + " event loops)";
+  /** The lines printed once the server listens, one per listener; scripts wait for them. */
+  public List<String> listeningLines() {
+    List<String> lines = new ArrayList<>();
+    for (Bound b : bound) {
+      StringBuilder line = new StringBuilder("tsecho: listening on ").append(b.describe()).append(" (");
+      if (b.listener().service() == Service.STAMP && b.listener().protocol() == Protocol.TCP) {
+        line.append("framing ").append(config.framing().cliName()).append(", ");
+      }
+      if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
+        line.append("time format ").append(config.timeFormat()).append(", ");
+      }
+      if (b.listener().protocol() == Protocol.UDP) {
+        UdpLimits limits = config.udpLimits();
+        line.append("udp rate ").append(limits.perSourceRate() == 0 ? "unlimited" : limits.perSourceRate() + "/s")
+            .append(" per source, budget ").append(limits.globalRate() == 0 ? "unlimited" : limits.globalRate() + "/s")
+            .append(", ");
+      }
+      line.append("transport ").append(transport.name()).append(", ").append(eventLoops).append(" event loops)");
+      lines.add(line.toString());
+    }
+    return lines;
   }
 
   public String transportName() {
     return transport.name();
   }
 
-  /** Connections currently served, not counting refused ones. */
+  /** TCP connections currently served, not counting refused ones. */
   public int openConnections() {
-    return initializer.openConnections();
+    return open.get();
+  }
+
+  /** What the UDP listeners answered and dropped. */
+  public UdpDrops udpDrops() {
+    return udpDrops;
   }
 
   /** Stops accepting, lets each connection answer what it has read, closes them, and frees the threads. */
@@ -133,7 +233,9 @@ public final class TsechoServer implements AutoCloseable {
       return;
     }
     try {
-      listener.close().awaitUninterruptibly();
+      for (Channel ch : channels) {
+        ch.close().awaitUninterruptibly();
+      }
       for (Channel connection : connections) {
         connection.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
       }

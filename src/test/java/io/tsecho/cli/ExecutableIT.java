@@ -43,7 +43,7 @@ class ExecutableIT {
       assertThat(server.terminate()).isZero();
       // Each reply is a 27-byte ctime prefix plus the line.
       assertThat(server.stderr()).containsPattern(
-          "closed tcp peer=127\\.0\\.0\\.1:\\d+ local=127\\.0\\.0\\.1:\\d+ in=4B out=58B messages=2 duration=\\d+ms reason=peer closed");
+          "closed stamp/tcp peer=127\\.0\\.0\\.1:\\d+ local=127\\.0\\.0\\.1:\\d+ in=4B out=58B messages=2 duration=\\d+ms reason=peer closed");
       assertNoStackTrace(server.stderr());
     }
   }

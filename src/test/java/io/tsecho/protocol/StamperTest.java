@@ -18,37 +18,43 @@ class StamperTest {
 
   @Test
   void prefixIsBracketedStampAndSpace() {
-    Stamper stamper = new Stamper(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    assertThat(text(stamper.prefix())).isEqualTo("[Tue Jan  9 21:14:00 2018] ");
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
+    assertThat(text(stamper.current())).isEqualTo("[Tue Jan  9 21:14:00 2018] ");
   }
 
   @Test
   void theSameBytesAreReusedUntilTheClockPassesTheResolution() {
-    Stamper stamper = new Stamper(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    byte[] first = stamper.prefix();
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
+    byte[] first = stamper.current();
     clock.advance(Duration.ofMillis(899));
-    assertThat(stamper.prefix()).isSameAs(first);
+    assertThat(stamper.current()).isSameAs(first);
     clock.advance(Duration.ofMillis(1));
-    byte[] next = stamper.prefix();
+    byte[] next = stamper.current();
     assertThat(next).isNotSameAs(first);
     assertThat(text(next)).isEqualTo("[Tue Jan  9 21:14:01 2018] ");
   }
 
   @Test
   void subMillisecondFormatsAreCachedPerTickToo() {
-    Stamper stamper = new Stamper(TimeFormat.parse("epoch-us", ZoneOffset.UTC), clock);
-    byte[] first = stamper.prefix();
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("epoch-us", ZoneOffset.UTC), clock);
+    byte[] first = stamper.current();
     clock.advance(Duration.ofNanos(999));
-    assertThat(stamper.prefix()).isSameAs(first);
+    assertThat(stamper.current()).isSameAs(first);
     clock.advance(Duration.ofNanos(1));
-    assertThat(text(stamper.prefix())).isEqualTo("[1515532440100001] ");
+    assertThat(text(stamper.current())).isEqualTo("[1515532440100001] ");
   }
 
   @Test
   void aClockThatStepsBackIsFollowed() {
-    Stamper stamper = new Stamper(TimeFormat.parse("epoch-s", ZoneOffset.UTC), clock);
-    assertThat(text(stamper.prefix())).isEqualTo("[1515532440] ");
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("epoch-s", ZoneOffset.UTC), clock);
+    assertThat(text(stamper.current())).isEqualTo("[1515532440] ");
     clock.set(Instant.parse("2018-01-09T21:13:59Z"));
-    assertThat(text(stamper.prefix())).isEqualTo("[1515532439] ");
+    assertThat(text(stamper.current())).isEqualTo("[1515532439] ");
+  }
+
+  @Test
+  void aDaytimeLineIsTheStampAndCrLf() {
+    Stamper daytime = Stamper.daytimeLine(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
+    assertThat(text(daytime.current())).isEqualTo("Tue Jan  9 21:14:00 2018\r\n");
   }
 }

@@ -35,7 +35,7 @@ class StampHandlerTest {
   }
 
   private EmbeddedChannel open(Framing framing, int maxLine, long partialDelayMillis) {
-    Stamper stamper = new Stamper(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
     channel = new EmbeddedChannel(new StampHandler(framing, maxLine, stamper, ch -> moreInput.get(),
         TimeUnit.MILLISECONDS.toNanos(partialDelayMillis)));
     channel.freezeTime();

@@ -1,31 +1,44 @@
 package io.tsecho.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tsecho.config.ServerConfig;
-import io.tsecho.protocol.Stamper;
+import io.tsecho.config.Service;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
-/** Builds each accepted connection's pipeline, or refuses the connection when the server is full. */
-final class StampServerInitializer extends ChannelInitializer<Channel> {
+/**
+ * Builds each accepted connection's pipeline for its listener's service, or refuses the connection
+ * when the server already serves {@code --max-connections}. The count is shared by every TCP listener.
+ */
+final class TcpInitializer extends ChannelInitializer<Channel> {
+  private final Service service;
   private final ServerConfig config;
-  private final Stamper stamper;
+  private final Clocks clocks;
   private final ChannelGroup connections;
-  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger open;
   private final RefuseHandler refuse;
   private final RateLimitedLog refusals;
 
-  StampServerInitializer(ServerConfig config, Stamper stamper, ChannelGroup connections) {
+  TcpInitializer(Service service, ServerConfig config, Clocks clocks, ChannelGroup connections, AtomicInteger open,
+      RateLimitedLog refusals) {
+    this.service = service;
     this.config = config;
-    this.stamper = stamper;
+    this.clocks = clocks;
     this.connections = connections;
+    this.open = open;
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(config.maxConnections()));
-    this.refusals = new RateLimitedLog(LoggerFactory.getLogger(TsechoServer.class),
+    this.refusals = refusals;
+  }
+
+  /** The refusal log shared by the TCP listeners of one server. */
+  static RateLimitedLog refusalLog(ServerConfig config) {
+    return new RateLimitedLog(LoggerFactory.getLogger(TsechoServer.class),
         "connections refused over the limit of " + config.maxConnections(), 10, TimeUnit.SECONDS, System::nanoTime);
   }
 
@@ -44,12 +57,21 @@ final class StampServerInitializer extends ChannelInitializer<Channel> {
       pipeline.addLast(PipelineNames.IDLE,
           new IdleStateHandler(config.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
     }
-    pipeline.addLast(PipelineNames.STAMP,
-        new StampHandler(config.framing(), config.maxLine(), stamper, InputProbe.SOCKET,
-            config.partialDelay().toNanos()));
+    pipeline.addLast(PipelineNames.SERVICE, handler());
   }
 
-  int openConnections() {
-    return open.get();
+  private ChannelHandler handler() {
+    switch (service) {
+      case ECHO:
+        return new EchoHandler();
+      case DAYTIME:
+        return new GreetingHandler(service, clocks.daytime()::current);
+      case TIME:
+        return new GreetingHandler(service, clocks::rfc868);
+      case STAMP:
+      default:
+        return new StampHandler(config.framing(), config.maxLine(), clocks.replyPrefix(), InputProbe.SOCKET,
+            config.partialDelay().toNanos());
+    }
   }
 }

@@ -1,0 +1,24 @@
+package io.tsecho.config;
+
+/**
+ * What keeps the UDP side from being used as a reflector or amplifier.
+ *
+ * @param perSourceRate replies per second to one source address (a token bucket holding one
+ *     second's worth); 0 lifts the limit
+ * @param globalRate replies per second for the whole listener; 0 lifts the limit
+ * @param allowLowPorts answer sources below port 1024, where other services (and echo loops) live
+ * @param maxDatagram the largest reply datagram
+ */
+public record UdpLimits(int perSourceRate, int globalRate, boolean allowLowPorts, int maxDatagram) {
+  /** The most a UDP reply may exceed its request by, in bytes: bounds amplification for every service. */
+  public static final int MAX_REPLY_GROWTH = 64;
+  public static final int DEFAULT_MAX_DATAGRAM = 65_507;
+
+  public static final UdpLimits DEFAULTS = new UdpLimits(20, 5_000, false, DEFAULT_MAX_DATAGRAM);
+
+  public UdpLimits {
+    ServerConfig.requireRange("udp rate", perSourceRate, 0, 10_000_000);
+    ServerConfig.requireRange("udp budget", globalRate, 0, 100_000_000);
+    ServerConfig.requireRange("max datagram", maxDatagram, 64, 65_527);
+  }
+}

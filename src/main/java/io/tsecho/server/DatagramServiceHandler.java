@@ -1,0 +1,113 @@
+package io.tsecho.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.tsecho.config.Service;
+import io.tsecho.config.UdpLimits;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * Answers each datagram with one datagram to its sender, within the rules that keep a UDP service
+ * from being used to reflect or amplify traffic: no replies to low source ports, a rate per source
+ * address, a global budget, and a reply never more than {@link UdpLimits#MAX_REPLY_GROWTH} bytes
+ * larger than its request. A bad datagram is counted and dropped, never answered with an exception.
+ *
+ * <p>One instance per UDP listener; the listener's channel lives on one event loop.
+ */
+final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final int SOURCE_SLOTS = 16_384;
+  private static final RateLimitedLog ERRORS = new RateLimitedLog(org.slf4j.LoggerFactory.getLogger("io.tsecho.udp"),
+      "udp socket errors", 10, java.util.concurrent.TimeUnit.SECONDS, System::nanoTime);
+
+  private final Service service;
+  private final Clocks clocks;
+  private final UdpLimits limits;
+  private final TokenBuckets perSource;
+  private final TokenBuckets global;
+  private final UdpDrops drops;
+  private boolean wroteInBatch;
+
+  DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
+    super(DatagramPacket.class, true);
+    this.service = service;
+    this.clocks = clocks;
+    this.limits = limits;
+    this.drops = drops;
+    int seed = ThreadLocalRandom.current().nextInt();
+    this.perSource = limits.perSourceRate() > 0
+        ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed) : null;
+    this.global = limits.globalRate() > 0 ? new TokenBuckets(1, limits.globalRate(), nanoClock, seed) : null;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    InetSocketAddress sender = packet.sender();
+    if (!limits.allowLowPorts() && sender.getPort() < 1024) {
+      drops.record(UdpDrops.Reason.LOW_PORT, Addresses.format(sender));
+      return;
+    }
+    if (perSource != null && !perSource.tryAcquire(sender.getAddress())) {
+      drops.record(UdpDrops.Reason.SOURCE_RATE, Addresses.format(sender));
+      return;
+    }
+    if (global != null && !global.tryAcquire(0)) {
+      drops.record(UdpDrops.Reason.GLOBAL_BUDGET, Addresses.format(sender));
+      return;
+    }
+    ByteBuf request = packet.content();
+    ByteBuf reply = reply(ctx, request, sender);
+    if (reply.readableBytes() > request.readableBytes() + UdpLimits.MAX_REPLY_GROWTH) {
+      // Checked at start-up for every format; kept here as the last guard against amplification.
+      reply.release();
+      throw new IllegalStateException("a " + service.cliName() + " reply outgrew its request");
+    }
+    ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+    drops.replied();
+    wroteInBatch = true;
+  }
+
+  private ByteBuf reply(ChannelHandlerContext ctx, ByteBuf request, InetSocketAddress sender) {
+    switch (service) {
+      case ECHO:
+        return request.retain();
+      case DAYTIME:
+        return ctx.alloc().ioBuffer(64).writeBytes(clocks.daytime().current());
+      case TIME:
+        return ctx.alloc().ioBuffer(4).writeBytes(clocks.rfc868());
+      case STAMP:
+      default:
+        byte[] prefix = clocks.replyPrefix().current();
+        int length = prefix.length + request.readableBytes();
+        if (length > limits.maxDatagram()) {
+          drops.record(UdpDrops.Reason.TOO_LARGE, Addresses.format(sender));
+          return ctx.alloc().ioBuffer(96).writeBytes(tooLarge(limits.maxDatagram() - prefix.length));
+        }
+        return ctx.alloc().ioBuffer(length).writeBytes(prefix).writeBytes(request, request.readerIndex(),
+            request.readableBytes());
+    }
+  }
+
+  static byte[] tooLarge(int maxPayload) {
+    return ("tsecho error: reply would not fit a datagram; send at most " + maxPayload + " bytes\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (wroteInBatch) {
+      wroteInBatch = false;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A UDP socket outlives any one peer's errors (e.g. ICMP port unreachable): note it and go on.
+    ERRORS.record(cause.toString());
+  }
+}

@@ -1,0 +1,29 @@
+package io.tsecho.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.tsecho.config.Service;
+
+/** RFC 862 echo over TCP: every byte comes back unchanged, the received buffers sent as they are. */
+final class EchoHandler extends TcpServiceHandler {
+  private boolean wroteInBatch;
+
+  EchoHandler() {
+    super(Service.ECHO);
+  }
+
+  @Override
+  protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
+    countReply(in.readableBytes());
+    ctx.write(in, ctx.voidPromise());
+    wroteInBatch = true;
+  }
+
+  @Override
+  protected void onReadComplete(ChannelHandlerContext ctx) {
+    if (wroteInBatch) {
+      wroteInBatch = false;
+      ctx.flush();
+    }
+  }
+}

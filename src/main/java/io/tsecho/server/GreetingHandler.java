@@ -1,0 +1,36 @@
+package io.tsecho.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.tsecho.config.Service;
+import java.util.function.Supplier;
+
+/**
+ * RFC 867 daytime and RFC 868 time over TCP: the server speaks first, once, as soon as the client
+ * connects, then closes. Whatever the client sends is ignored.
+ */
+final class GreetingHandler extends TcpServiceHandler {
+  private final Supplier<byte[]> greeting;
+
+  GreetingHandler(Service service, Supplier<byte[]> greeting) {
+    super(service);
+    this.greeting = greeting;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx);
+    byte[] bytes = greeting.get();
+    countReply(bytes.length);
+    closeAfterWrites(ctx, "served", Unpooled.wrappedBuffer(bytes), CLOSE_TIMEOUT_MILLIS);
+  }
+
+  @Override
+  protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
+    in.release(); // not reached: the connection is closing from its first moment
+  }
+
+  @Override
+  protected void onReadComplete(ChannelHandlerContext ctx) {}
+}

@@ -1,0 +1,68 @@
+package io.tsecho.server;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * Token buckets in a fixed table, one per hash slot of a source address: memory stays bounded
+ * however many (spoofed) sources send, at the price of sources that share a slot sharing a budget.
+ * The hash is seeded per process so an attacker cannot aim at another source's slot.
+ *
+ * <p>Not thread-safe: each UDP listener is served by one event loop.
+ */
+final class TokenBuckets {
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final int mask;
+  private final double ratePerNano;
+  private final double capacity;
+  private final LongSupplier nanoClock;
+  private final int seed;
+  private final double[] tokens;
+  private final long[] refilledAt;
+
+  /**
+   * @param slots rounded up to a power of two
+   * @param ratePerSecond tokens added per second; each bucket holds one second's worth
+   */
+  TokenBuckets(int slots, double ratePerSecond, LongSupplier nanoClock, int seed) {
+    int size = Integer.highestOneBit(Math.max(1, slots - 1)) << 1;
+    this.mask = size - 1;
+    this.ratePerNano = ratePerSecond / NANOS_PER_SECOND;
+    this.capacity = Math.max(1, ratePerSecond);
+    this.nanoClock = nanoClock;
+    this.seed = seed;
+    this.tokens = new double[size];
+    this.refilledAt = new long[size];
+    Arrays.fill(tokens, capacity);
+    Arrays.fill(refilledAt, nanoClock.getAsLong());
+  }
+
+  /** Takes a token from the bucket of this source, if it has one. */
+  boolean tryAcquire(InetAddress source) {
+    return tryAcquire(slot(source));
+  }
+
+  /** Takes a token from the bucket in this slot, if it has one. */
+  boolean tryAcquire(int slot) {
+    long now = nanoClock.getAsLong();
+    double available = Math.min(capacity, tokens[slot] + (now - refilledAt[slot]) * ratePerNano);
+    refilledAt[slot] = now;
+    if (available < 1) {
+      tokens[slot] = available;
+      return false;
+    }
+    tokens[slot] = available - 1;
+    return true;
+  }
+
+  int slot(InetAddress source) {
+    int h = seed;
+    for (byte b : source.getAddress()) {
+      h = (h ^ (b & 0xff)) * 0x01000193; // FNV-1a
+    }
+    h ^= h >>> 16;
+    return h & mask;
+  }
+}

@@ -1,0 +1,55 @@
+package io.tsecho.server;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Datagrams the UDP side did not answer, counted by reason and logged at most once per interval per reason. */
+public final class UdpDrops {
+  /** Why a datagram got no reply. */
+  public enum Reason {
+    LOW_PORT("from a source port below 1024"),
+    SOURCE_RATE("over the per-source rate"),
+    GLOBAL_BUDGET("over the global reply budget"),
+    TOO_LARGE("answered with an error: the reply would not fit a datagram");
+
+    private final String text;
+
+    Reason(String text) {
+      this.text = text;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.tsecho.udp");
+
+  private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);
+  private final Map<Reason, RateLimitedLog> logs = new EnumMap<>(Reason.class);
+  private final LongAdder replies = new LongAdder();
+
+  UdpDrops() {
+    for (Reason r : Reason.values()) {
+      counts.put(r, new LongAdder());
+      logs.put(r, new RateLimitedLog(LOG, "udp datagrams " + r.text, 10, TimeUnit.SECONDS, System::nanoTime));
+    }
+  }
+
+  void record(Reason reason, String source) {
+    counts.get(reason).increment();
+    logs.get(reason).record("from " + source);
+  }
+
+  void replied() {
+    replies.increment();
+  }
+
+  public long count(Reason reason) {
+    return counts.get(reason).sum();
+  }
+
+  public long replies() {
+    return replies.sum();
+  }
+}
