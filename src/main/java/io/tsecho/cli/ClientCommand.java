@@ -1,18 +1,28 @@
 package io.tsecho.cli;
 
+import io.tsecho.client.ClockReader;
+import io.tsecho.client.ClockReading;
 import io.tsecho.client.TcpClient;
+import io.tsecho.client.UdpClient;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.config.ServerConfig;
+import io.tsecho.config.Service;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.ZoneId;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code tsecho client}: the classic interactive session on a terminal, a pipe for scripts otherwise. */
 @Command(
@@ -21,10 +31,12 @@ import picocli.CommandLine.Parameters;
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
     description = {
-      "Talk to a timestamp server (tsecho, or any server of the protocol).",
+      "Talk to a timestamp or echo server (tsecho, or any server of the protocol).",
       "On a terminal: prompt '> ', send the line, print the reply; an empty line or EOF quits.",
       "Otherwise: send standard input as it is, half-close at its end, print every reply, and exit",
-      "once the server has answered and closed."
+      "once the server has answered and closed. With --udp, each line is one datagram.",
+      "With --service time or daytime: read the server's clock (RFC 868 or 867) and print how far",
+      "it is from the local one."
     })
 final class ClientCommand implements Callable<Integer> {
 
@@ -44,11 +56,40 @@ final class ClientCommand implements Callable<Integer> {
       description = "Give up when a reply is owed and the server stays silent this long (default: ${DEFAULT-VALUE}).")
   Duration replyTimeout;
 
+  @Option(names = "--udp", description = "Use UDP: one datagram per line, each waiting for its reply.")
+  boolean udp;
+
+  @Option(names = "--retries", defaultValue = "2",
+      description = "UDP: send a datagram again this many times when its reply is late (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
+      description = "stamp or echo: send lines; time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
+  String service;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    TcpClient client = new TcpClient(new ClientConfig(host, port, connectTimeout, replyTimeout));
-    BufferedInputStream in = new BufferedInputStream(new java.io.FileInputStream(FileDescriptor.in));
-    if (Terminals.isInteractive()) {
+    ClientConfig config = new ClientConfig(host, port, connectTimeout, replyTimeout);
+    Service kind = Service.parse(service);
+    if (kind == Service.TIME || kind == Service.DAYTIME) {
+      ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries);
+      ClockReading reading = kind == Service.TIME ? reader.readTime(udp) : reader.readDaytime(udp, ZoneId.systemDefault());
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp") + " " + host + ":" + port, reading));
+      out.flush();
+      return ExitCodes.OK;
+    }
+    BufferedInputStream in = new BufferedInputStream(new FileInputStream(FileDescriptor.in));
+    boolean interactive = Terminals.isInteractive();
+    if (udp) {
+      OutputStream out = interactive ? System.out : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
+      new UdpClient(config, retries).run(in, out, System.err, interactive ? "> " : null);
+      return ExitCodes.OK;
+    }
+    TcpClient client = new TcpClient(config);
+    if (interactive) {
       client.runInteractive(in, System.out);
     } else {
       client.runPipe(in, new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 16 * 1024));

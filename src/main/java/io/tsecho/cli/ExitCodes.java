@@ -21,6 +21,7 @@ public final class ExitCodes {
   public static final int ADDRESS_IN_USE = 8;
   public static final int PERMISSION_DENIED = 9;
   public static final int CANNOT_LISTEN = 10;
+  public static final int DATAGRAMS_LOST = 11;
 
   private ExitCodes() {}
 
@@ -32,6 +33,7 @@ public final class ExitCodes {
         case UNREACHABLE: return UNREACHABLE;
         case TIMEOUT: return TIMEOUT;
         case CONNECTION_LOST: return CONNECTION_LOST;
+        case DATAGRAMS_LOST: return DATAGRAMS_LOST;
         default: return ERROR;
       }
     }

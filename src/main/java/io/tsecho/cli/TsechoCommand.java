@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       "8:address already in use",
       "9:permission denied (e.g. a port below 1024)",
       "10:cannot listen on that address",
+      "11:some UDP datagrams got no reply",
     })
 public final class TsechoCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -11,5 +11,7 @@ public enum ClientFailure {
   /** The connection or a reply took longer than allowed. */
   TIMEOUT,
   /** The connection was reset or closed before every reply arrived. */
-  CONNECTION_LOST
+  CONNECTION_LOST,
+  /** Some UDP datagrams got no reply, even after the retries. */
+  DATAGRAMS_LOST
 }
