@@ -27,7 +27,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -100,8 +102,9 @@ public final class TsechoServer implements AutoCloseable {
 
     List<Channel> channels = new ArrayList<>();
     List<Bound> bound = new ArrayList<>();
-    // Listeners that ask for port 0 on the same address share the port picked for the first of them.
-    Map<String, Integer> pickedPorts = new HashMap<>();
+    // A listener asking for port 0 takes a port already picked on its address for the other protocol,
+    // so that "--udp --port 0" serves TCP and UDP on one port; otherwise the system picks.
+    Map<String, Map<Integer, EnumSet<Protocol>>> pickedPorts = new HashMap<>();
     try {
       for (Listener listener : config.listeners()) {
         InetSocketAddress address = address(listener, pickedPorts);
@@ -113,7 +116,8 @@ public final class TsechoServer implements AutoCloseable {
           throw new BindFailedException(listener.protocol().cliName(), address, future.cause());
         }
         InetSocketAddress actual = (InetSocketAddress) future.channel().localAddress();
-        pickedPorts.putIfAbsent(String.valueOf(listener.host()), actual.getPort());
+        pickedPorts.computeIfAbsent(String.valueOf(listener.host()), h -> new LinkedHashMap<>())
+            .computeIfAbsent(actual.getPort(), p -> EnumSet.noneOf(Protocol.class)).add(listener.protocol());
         channels.add(future.channel());
         bound.add(new Bound(listener, actual));
       }
@@ -127,9 +131,18 @@ public final class TsechoServer implements AutoCloseable {
     return new TsechoServer(config, transport, eventLoops, group, channels, bound, connections, open, udpDrops);
   }
 
-  private static InetSocketAddress address(Listener listener, Map<String, Integer> pickedPorts)
+  private static InetSocketAddress address(Listener listener, Map<String, Map<Integer, EnumSet<Protocol>>> pickedPorts)
       throws UnknownHostException {
-    int port = listener.port() == 0 ? pickedPorts.getOrDefault(String.valueOf(listener.host()), 0) : listener.port();
+    int port = listener.port();
+    if (port == 0) {
+      for (Map.Entry<Integer, EnumSet<Protocol>> picked
+          : pickedPorts.getOrDefault(String.valueOf(listener.host()), Map.of()).entrySet()) {
+        if (!picked.getValue().contains(listener.protocol())) {
+          port = picked.getKey();
+          break;
+        }
+      }
+    }
     return listener.host() == null
         ? new InetSocketAddress(port)
         : new InetSocketAddress(InetAddress.getByName(listener.host()), port);

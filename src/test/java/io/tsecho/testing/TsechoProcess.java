@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
 
 /** The real executable, {@code java -jar target/tsecho.jar}, run as a separate process. */
 public final class TsechoProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on \\w+/tcp/(\\S+):(\\d+) ");
+  private static final Pattern LISTENING = Pattern.compile("listening on (\\w+/\\w+)/(\\S+):(\\d+) ");
 
   private final Process process;
   private final StringBuffer stderr = new StringBuffer();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final java.util.Map<String, CompletableFuture<Integer>> ports = new java.util.concurrent.ConcurrentHashMap<>();
 
   private TsechoProcess(Process process) {
     this.process = process;
@@ -92,18 +93,30 @@ public final class TsechoProcess implements AutoCloseable {
         stderr.append(line).append('\n');
         Matcher m = LISTENING.matcher(line);
         if (m.find()) {
-          port.complete(Integer.parseInt(m.group(2)));
+          port.complete(Integer.parseInt(m.group(3)));
+          listenerPort(m.group(1)).complete(Integer.parseInt(m.group(3)));
         }
       }
     } catch (IOException e) {
       // the process is gone
     } finally {
-      port.completeExceptionally(new IllegalStateException("server exited before listening: " + stderr));
+      IllegalStateException gone = new IllegalStateException("server exited before listening: " + stderr);
+      port.completeExceptionally(gone);
+      ports.values().forEach(f -> f.completeExceptionally(gone));
     }
   }
 
   public int port() {
     return port.join();
+  }
+
+  private CompletableFuture<Integer> listenerPort(String serviceAndProtocol) {
+    return ports.computeIfAbsent(serviceAndProtocol, k -> new CompletableFuture<>());
+  }
+
+  /** The port of the listener printed as e.g. {@code time/udp}, once its line has appeared. */
+  public int port(String serviceAndProtocol) throws Exception {
+    return listenerPort(serviceAndProtocol).get(30, TimeUnit.SECONDS);
   }
 
   public String stderr() {
