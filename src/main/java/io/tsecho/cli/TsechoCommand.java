@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TsechoCommand.Version.class,
     description = "A fast, safe TCP timestamp and echo server, and its client.",
-    subcommands = {ServeCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ServeCommand.class, ClientCommand.class, PingCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
