@@ -22,6 +22,7 @@ public final class ExitCodes {
   public static final int PERMISSION_DENIED = 9;
   public static final int CANNOT_LISTEN = 10;
   public static final int DATAGRAMS_LOST = 11;
+  public static final int BENCH_ERRORS = 12;
 
   private ExitCodes() {}
 
@@ -47,8 +48,9 @@ public final class ExitCodes {
     if (failure instanceof UnknownHostException) {
       return UNKNOWN_HOST;
     }
-    if (failure instanceof IllegalArgumentException || failure instanceof CommandLine.ParameterException) {
-      return USAGE;
+    if (failure instanceof CommandLine.ParameterException
+        || (failure instanceof IllegalArgumentException && !(failure instanceof NumberFormatException))) {
+      return USAGE; // settings are validated with IllegalArgumentException; a stray NumberFormatException is a bug
     }
     return ERROR;
   }

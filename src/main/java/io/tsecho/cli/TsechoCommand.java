@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TsechoCommand.Version.class,
     description = "A fast, safe TCP timestamp and echo server, and its client.",
-    subcommands = {ServeCommand.class, ClientCommand.class, PingCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ServeCommand.class, ClientCommand.class, PingCommand.class, BenchCommand.class,
+      CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
       "9:permission denied (e.g. a port below 1024)",
       "10:cannot listen on that address",
       "11:some UDP datagrams got no reply",
+      "12:bench saw wrong, missing, extra or late replies, or lost connections",
     })
 public final class TsechoCommand implements Runnable {
   @Spec CommandSpec spec;

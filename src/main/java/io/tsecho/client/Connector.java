@@ -49,7 +49,8 @@ public final class Connector {
     throw last;
   }
 
-  static ClientException classify(IOException e, String target, Duration timeout) {
+  /** Names a failed connect as the failure it is, for a user. */
+  public static ClientException classify(IOException e, String target, Duration timeout) {
     String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
     if (e instanceof SocketTimeoutException || text.contains("timed out")) {
       return new ClientException(ClientFailure.TIMEOUT,

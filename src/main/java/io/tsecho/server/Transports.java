@@ -6,15 +6,18 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.tsecho.config.Transport;
 
 /** A transport ready to use: the event-loop flavour and the channel classes that go with it. */
 public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-    Class<? extends DatagramChannel> datagramChannel) {
+    Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
 
   /**
    * Picks the transport for a setting.
@@ -37,10 +40,12 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
   }
 
   private static Transports epoll() {
-    return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollDatagramChannel.class);
+    return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
+        EpollDatagramChannel.class);
   }
 
   private static Transports nio() {
-    return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioDatagramChannel.class);
+    return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
+        NioDatagramChannel.class);
   }
 }

@@ -1,0 +1,58 @@
+package io.tsecho.client.bench;
+
+import io.tsecho.metrics.Json;
+import io.tsecho.metrics.LatencySummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The figures of one load run. Latency is in microseconds; a run with any error or failed connection failed. */
+public record BenchReport(String target, String protocol, String service, int connections, int depth, int size,
+    double rate, Duration measured, long requests, long bytesSent, long bytesReceived, long wrong, long missing,
+    long extra, long late, int connectionsFailed, long connectionsLost, LatencySummary latency) {
+
+  public long errors() {
+    return wrong + missing + extra + late;
+  }
+
+  public boolean failed() {
+    return errors() > 0 || connectionsFailed > 0 || connectionsLost > 0;
+  }
+
+  public double requestsPerSecond() {
+    return requests / seconds();
+  }
+
+  private double seconds() {
+    return Math.max(1e-9, measured.toNanos() / 1e9);
+  }
+
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "tsecho bench %s over %s (%s): %d connection(s) x %d in flight, %d-byte requests%s",
+        target, protocol, service, connections, depth, size,
+        rate > 0 ? String.format(Locale.ROOT, ", %.0f requests/s scheduled", rate) : ", closed loop"));
+    lines.add(String.format(Locale.ROOT, "%d requests in %.3f s: %.0f requests/s, %.2f MB/s out, %.2f MB/s in",
+        requests, seconds(), requestsPerSecond(), bytesSent / seconds() / 1e6, bytesReceived / seconds() / 1e6));
+    LatencySummary l = latency;
+    lines.add(String.format(Locale.ROOT, "latency%s p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  p99.99 %.1f  max %.1f µs",
+        rate > 0 ? " (from intended send time)" : "", l.p50Micros(), l.p90Micros(), l.p99Micros(), l.p999Micros(),
+        l.p9999Micros(), l.maxMicros()));
+    lines.add(String.format(Locale.ROOT, "errors %d: wrong %d, missing %d, extra %d, late %d; connections failed %d, lost %d",
+        errors(), wrong, missing, extra, late, connectionsFailed, connectionsLost));
+    return lines;
+  }
+
+  public String json() {
+    return new Json().put("target", target).put("protocol", protocol).put("service", service)
+        .put("connections", connections).put("depth", depth).put("size", size).put("rate", rate)
+        .put("measured_s", seconds()).put("requests", requests).put("requests_per_s", requestsPerSecond())
+        .put("bytes_sent", bytesSent).put("bytes_received", bytesReceived)
+        .put("latency", Json.of(latency))
+        .put("errors", new Json().put("total", errors()).put("wrong", wrong).put("missing", missing)
+            .put("extra", extra).put("late", late))
+        .put("connections_failed", connectionsFailed).put("connections_lost", connectionsLost)
+        .put("ok", !failed()).toString();
+  }
+}

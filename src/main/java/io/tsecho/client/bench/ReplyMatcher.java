@@ -1,0 +1,126 @@
+package io.tsecho.client.bench;
+
+import java.util.Arrays;
+
+/**
+ * Matches one connection's replies to its requests, in order, and names every fault: a reply that
+ * skips requests makes them missing, a reply that is not any request's is wrong, a reply to a
+ * request already answered is extra, and a reply to a request already given up on is late.
+ * Not thread-safe: it lives on its connection's event loop. No allocation per request.
+ */
+final class ReplyMatcher {
+  /** What a reply turned out to be. */
+  enum Outcome { OK, WRONG, EXTRA, LATE }
+
+  private final long[] seqs;
+  private final long[] starts;
+  private int head;
+  private int size;
+  private final long[] givenUp = new long[64];
+  private int givenUpNext;
+  private long highestGivenUp = -1;
+  private long missing;
+  /** Start time of the request the last OK reply answered. */
+  private long matchedStart;
+
+  ReplyMatcher(int capacity) {
+    seqs = new long[capacity];
+    starts = new long[capacity];
+    Arrays.fill(givenUp, -1);
+  }
+
+  int outstanding() {
+    return size;
+  }
+
+  boolean isFull() {
+    return size == seqs.length;
+  }
+
+  /** Records a request sent; {@code startNanos} is when latency is counted from. */
+  void sent(long seq, long startNanos) {
+    if (isFull()) {
+      throw new IllegalStateException("more requests in flight than the depth allows");
+    }
+    int tail = (head + size) % seqs.length;
+    seqs[tail] = seq;
+    starts[tail] = startNanos;
+    size++;
+  }
+
+  /** Classifies a reply; {@code seq} is -1 when its bytes are no request of this connection. */
+  Outcome reply(long seq) {
+    if (seq < 0) {
+      if (size > 0) {
+        pop(); // a corrupted answer to the oldest request
+      }
+      return Outcome.WRONG;
+    }
+    for (int i = 0; i < size; i++) {
+      int slot = (head + i) % seqs.length;
+      if (seqs[slot] == seq) {
+        for (int skipped = 0; skipped < i; skipped++) {
+          pop();
+          missing++;
+        }
+        matchedStart = starts[head];
+        pop();
+        return Outcome.OK;
+      }
+    }
+    if (wasGivenUp(seq)) {
+      return Outcome.LATE;
+    }
+    return seq <= highestAnswered() ? Outcome.EXTRA : Outcome.WRONG;
+  }
+
+  private long highestAnswered() {
+    return size > 0 ? seqs[head] - 1 : Long.MAX_VALUE;
+  }
+
+  /** When the request answered by the last OK reply started. */
+  long matchedStart() {
+    return matchedStart;
+  }
+
+  /** Gives up on requests started before {@code deadline}: they count as missing. Returns how many. */
+  int expire(long deadlineNanos) {
+    int expired = 0;
+    while (size > 0 && starts[head] - deadlineNanos < 0) {
+      givenUp[givenUpNext] = seqs[head];
+      givenUpNext = (givenUpNext + 1) % givenUp.length;
+      highestGivenUp = Math.max(highestGivenUp, seqs[head]);
+      pop();
+      missing++;
+      expired++;
+    }
+    return expired;
+  }
+
+  /** Everything still outstanding counts as missing (the run is over or the connection closed). */
+  void abandon() {
+    missing += size;
+    size = 0;
+  }
+
+  long missing() {
+    return missing;
+  }
+
+  private boolean wasGivenUp(long seq) {
+    if (seq > highestGivenUp) {
+      return false;
+    }
+    for (long s : givenUp) {
+      if (s == seq) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void pop() {
+    head = (head + 1) % seqs.length;
+    size--;
+  }
+}

@@ -1,0 +1,60 @@
+package io.tsecho.client.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DatagramPacket;
+
+/** A load "connection" over UDP: a connected datagram socket, one request and one reply per datagram. */
+final class UdpLoadConnection extends LoadConnection {
+  private boolean written;
+
+  UdpLoadConnection(BenchRun run, int id) {
+    super(run, id);
+  }
+
+  @Override
+  protected ByteBuf newBatch() {
+    return null; // each request is its own datagram
+  }
+
+  @Override
+  protected ByteBuf write(ByteBuf unused, long seq) {
+    ByteBuf datagram = ctx.alloc().ioBuffer(payloads.size());
+    payloads.write(datagram, seq);
+    ctx.write(datagram, ctx.voidPromise());
+    written = true;
+    return null;
+  }
+
+  @Override
+  protected void flush(ByteBuf unused) {
+    if (written) {
+      written = false;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket)) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return;
+    }
+    DatagramPacket packet = (DatagramPacket) msg;
+    try {
+      ByteBuf content = packet.content();
+      run.bytesReceived.add(content.readableBytes());
+      int length = content.readableBytes();
+      // A reply ends with the request's newline; the check excludes it, as for TCP lines.
+      boolean newline = length > 0 && content.getByte(content.writerIndex() - 1) == '\n';
+      reply(content, content.readerIndex(), newline ? length - 1 : -1, System.nanoTime());
+    } finally {
+      packet.release();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    send();
+  }
+}
