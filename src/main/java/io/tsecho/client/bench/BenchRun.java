@@ -30,6 +30,8 @@ final class BenchRun {
   RateSchedule schedule;
   long startNanos;
   long measureStartNanos;
+  /** No request of a timed run starts at or after this; Long.MAX_VALUE for a run of N requests. */
+  long measureEndNanos;
   volatile Phase phase = Phase.WARMUP;
 
   BenchRun(BenchOptions options) {
@@ -41,6 +43,7 @@ final class BenchRun {
   void begin(long nowNanos) {
     startNanos = nowNanos;
     measureStartNanos = nowNanos + options.warmup().toNanos();
+    measureEndNanos = options.totalRequests() > 0 ? Long.MAX_VALUE : measureStartNanos + options.duration().toNanos();
     schedule = options.rate() > 0 ? new RateSchedule(nowNanos, options.rate(), options.connections()) : null;
     if (options.warmup().isZero()) {
       phase = Phase.MEASURE;
@@ -53,7 +56,7 @@ final class BenchRun {
 
   /** Takes one request from the budget of an {@code -n} run; warm-up requests are not counted. */
   boolean takeRequest(long startNanos) {
-    if (phase == Phase.DRAIN) {
+    if (phase == Phase.DRAIN || startNanos - measureEndNanos >= 0) {
       return false;
     }
     if (startNanos - measureStartNanos < 0) {

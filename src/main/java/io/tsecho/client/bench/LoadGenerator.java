@@ -113,7 +113,7 @@ public final class LoadGenerator {
 
     total = LatencySummary.newNanosHistogram();
     Histogram interval = null;
-    long endNanos = options.totalRequests() > 0 ? Long.MAX_VALUE : run.measureStartNanos + options.duration().toNanos();
+    long endNanos = run.measureEndNanos;
     long nextReport = run.startNanos + TimeUnit.SECONDS.toNanos(1);
     long lastReplyAt = run.measureStartNanos;
     while (true) {
