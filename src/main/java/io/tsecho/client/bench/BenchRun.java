@@ -20,8 +20,9 @@ final class BenchRun {
   final LongAdder extra = new LongAdder();
   final LongAdder late = new LongAdder();
   final LongAdder requestsSent = new LongAdder();
+  /** Bytes of the requests that started after the warm-up. */
   final LongAdder bytesSent = new LongAdder();
-  final LongAdder bytesReceived = new LongAdder();
+  private final LongAdder bytesReceived = new LongAdder();
   final LongAdder connectionsLost = new LongAdder();
   final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong budget;
@@ -50,6 +51,13 @@ final class BenchRun {
     }
   }
 
+  /** Bytes of replies, counted once the warm-up is over, like the requests they answer. */
+  void received(int bytes) {
+    if (phase == Phase.MEASURE) {
+      bytesReceived.add(bytes);
+    }
+  }
+
   boolean stamped() {
     return options.service() == Service.STAMP;
   }
@@ -75,6 +83,10 @@ final class BenchRun {
       ok.increment();
       latency.recordValue(Math.max(1, nowNanos - requestStartNanos));
     }
+  }
+
+  long bytesReceived() {
+    return bytesReceived.sum();
   }
 
   long errors() {

@@ -37,6 +37,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     }
     long now = System.nanoTime();
     int count = 0;
+    int measured = 0;
     ByteBuf batch = null;
     while (!matcher.isFull()) {
       long start = now;
@@ -56,10 +57,13 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
       matcher.sent(nextSeq, start);
       nextSeq++;
       count++;
+      if (start - run.measureStartNanos >= 0) {
+        measured++;
+      }
     }
     if (count > 0) {
       run.requestsSent.add(count);
-      run.bytesSent.add((long) count * payloads.size());
+      run.bytesSent.add((long) measured * payloads.size());
       run.inFlight.addAndGet(count);
       flush(batch);
     }

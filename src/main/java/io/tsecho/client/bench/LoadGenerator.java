@@ -165,7 +165,7 @@ public final class LoadGenerator {
     Duration measured = Duration.ofNanos(Math.max(1, lastReplyAt - run.measureStartNanos));
     return new BenchReport(options.host() + ":" + options.port(), options.udp() ? "udp" : "tcp",
         options.service().cliName(), options.connections(), options.depth(), options.size(), options.rate(), measured,
-        run.ok.sum(), run.bytesSent.sum(), run.bytesReceived.sum(), run.wrong.sum(), run.missing.sum(),
+        run.ok.sum(), run.bytesSent.sum(), run.bytesReceived(), run.wrong.sum(), run.missing.sum(),
         run.extra.sum(), run.late.sum(), failed, run.connectionsLost.sum(), LatencySummary.of(total));
   }
 

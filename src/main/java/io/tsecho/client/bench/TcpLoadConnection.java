@@ -32,7 +32,7 @@ final class TcpLoadConnection extends LoadConnection {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
     try {
-      run.bytesReceived.add(in.readableBytes());
+      run.received(in.readableBytes());
       long now = System.nanoTime();
       if (carry != null && carry.isReadable()) {
         int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');

@@ -43,7 +43,7 @@ final class UdpLoadConnection extends LoadConnection {
     DatagramPacket packet = (DatagramPacket) msg;
     try {
       ByteBuf content = packet.content();
-      run.bytesReceived.add(content.readableBytes());
+      run.received(content.readableBytes());
       int length = content.readableBytes();
       // A reply ends with the request's newline; the check excludes it, as for TCP lines.
       boolean newline = length > 0 && content.getByte(content.writerIndex() - 1) == '\n';
