@@ -157,4 +157,18 @@ class UdpAndServicesIT {
       assertThat(server.server().udpDrops().count(UdpDrops.Reason.TOO_LARGE)).isEqualTo(1);
     }
   }
+
+  /** Datagrams are read many per system call on epoll; none may be cut short, even the largest. */
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  void theLargestDatagramEchoesBackWhole(Transport transport) throws Exception {
+    try (TestServer server = TestServer.start(transport, b -> b.tcp(false).udp(true).service(Service.ECHO))) {
+      char[] big = new char[65_507];
+      for (int i = 0; i < big.length; i++) {
+        big[i] = (char) ('a' + i % 26);
+      }
+      String payload = new String(big);
+      assertThat(exchange("127.0.0.1", server.port(), payload)).isEqualTo(payload);
+    }
+  }
 }
