@@ -64,12 +64,14 @@ public final class StampHandler extends TcpServiceHandler {
   @Override
   protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
     try {
-      lastReadNanos = ctx.executor().ticker().nanoTime();
       byte[] prefix = stamper.current();
       if (framing == Framing.RAW) {
         reply(ctx, prefix, in, in.readerIndex(), in.readableBytes());
       } else {
         replyToLines(ctx, prefix, in);
+        if (partial != null) {
+          lastReadNanos = ctx.executor().ticker().nanoTime(); // only a waiting piece needs the time
+        }
       }
     } finally {
       in.release();
