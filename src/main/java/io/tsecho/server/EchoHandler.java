@@ -8,8 +8,8 @@ import io.tsecho.config.Service;
 final class EchoHandler extends TcpServiceHandler {
   private boolean wroteInBatch;
 
-  EchoHandler() {
-    super(Service.ECHO);
+  EchoHandler(long idleTimeoutNanos) {
+    super(Service.ECHO, idleTimeoutNanos);
   }
 
   @Override

@@ -14,7 +14,7 @@ final class GreetingHandler extends TcpServiceHandler {
   private final Supplier<byte[]> greeting;
 
   GreetingHandler(Service service, Supplier<byte[]> greeting) {
-    super(service);
+    super(service, 0); // it closes at once; closeAfterWrites bounds how long that may take
     this.greeting = greeting;
   }
 

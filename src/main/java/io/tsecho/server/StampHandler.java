@@ -45,15 +45,18 @@ public final class StampHandler extends TcpServiceHandler {
   private boolean wroteInBatch;
   /** Pending check of a trailing piece; at most one per connection. */
   private Future<?> partialTimer;
-  private long lastReadNanos;
+  /** When reading last resumed after backpressure: a paused socket is not a quiet client. */
+  private long resumedNanos;
   private boolean sentNewline;
 
   /**
    * @param partialDelayNanos in auto framing, how long the socket must stay quiet before a trailing
    *     piece without a newline is answered; 0 answers it as soon as a read finds the socket empty
+   * @param idleTimeoutNanos how long the client may stay silent before it is closed; 0 for ever
    */
-  public StampHandler(Framing framing, int maxLine, Stamper stamper, InputProbe input, long partialDelayNanos) {
-    super(Service.STAMP);
+  public StampHandler(Framing framing, int maxLine, Stamper stamper, InputProbe input, long partialDelayNanos,
+      long idleTimeoutNanos) {
+    super(Service.STAMP, idleTimeoutNanos);
     this.framing = framing;
     this.maxLine = maxLine;
     this.stamper = stamper;
@@ -69,9 +72,6 @@ public final class StampHandler extends TcpServiceHandler {
         reply(ctx, prefix, in, in.readerIndex(), in.readableBytes());
       } else {
         replyToLines(ctx, prefix, in);
-        if (partial != null) {
-          lastReadNanos = ctx.executor().ticker().nanoTime(); // only a waiting piece needs the time
-        }
       }
     } finally {
       in.release();
@@ -189,7 +189,7 @@ public final class StampHandler extends TcpServiceHandler {
     if (partial == null || isClosing() || !ctx.channel().config().isAutoRead()) {
       return; // answered, closing, or paused: resuming reads arms the check again
     }
-    long quietNanos = ctx.executor().ticker().nanoTime() - lastReadNanos;
+    long quietNanos = ctx.executor().ticker().nanoTime() - Math.max(lastReadNanos(), resumedNanos);
     if (quietNanos < quietPeriodNanos()) {
       schedulePartialCheck(ctx, quietPeriodNanos() - quietNanos);
       return;
@@ -201,7 +201,7 @@ public final class StampHandler extends TcpServiceHandler {
   @Override
   protected void onResumed(ChannelHandlerContext ctx) {
     if (partial != null && framing == Framing.AUTO) {
-      lastReadNanos = ctx.executor().ticker().nanoTime();
+      resumedNanos = ctx.executor().ticker().nanoTime();
       schedulePartialCheck(ctx, quietPeriodNanos());
     }
   }

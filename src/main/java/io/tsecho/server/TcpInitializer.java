@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +52,13 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     }
     ch.closeFuture().addListener(f -> open.decrementAndGet());
     connections.add(ch);
-    if (!config.idleTimeout().isZero()) {
-      pipeline.addLast(PipelineNames.IDLE,
-          new IdleStateHandler(config.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-    }
     pipeline.addLast(PipelineNames.SERVICE, handler());
   }
 
   private ChannelHandler handler() {
     switch (service) {
       case ECHO:
-        return new EchoHandler();
+        return new EchoHandler(config.idleTimeout().toNanos());
       case DAYTIME:
         return new GreetingHandler(service, clocks.daytime()::current);
       case TIME:
@@ -71,7 +66,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
       case STAMP:
       default:
         return new StampHandler(config.framing(), config.maxLine(), clocks.replyPrefix(), InputProbe.SOCKET,
-            config.partialDelay().toNanos());
+            config.partialDelay().toNanos(), config.idleTimeout().toNanos());
     }
   }
 }

@@ -35,9 +35,13 @@ class StampHandlerTest {
   }
 
   private EmbeddedChannel open(Framing framing, int maxLine, long partialDelayMillis) {
+    return open(framing, maxLine, partialDelayMillis, 0);
+  }
+
+  private EmbeddedChannel open(Framing framing, int maxLine, long partialDelayMillis, long idleTimeoutMillis) {
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
     channel = new EmbeddedChannel(new StampHandler(framing, maxLine, stamper, ch -> moreInput.get(),
-        TimeUnit.MILLISECONDS.toNanos(partialDelayMillis)));
+        TimeUnit.MILLISECONDS.toNanos(partialDelayMillis), TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis)));
     channel.freezeTime();
     return channel;
   }
@@ -274,5 +278,24 @@ class StampHandlerTest {
     assertThat(output()).isEmpty();
     advance(1);
     assertThat(output()).isEqualTo(P + "paused");
+  }
+
+  @Test
+  void aClientSilentForTheIdleTimeoutIsClosedAndEachReadRestartsTheCount() {
+    open(Framing.AUTO, 1024, 0, 1_000);
+    advance(600);
+    channel.writeInbound(bytes("still here\n"));
+    assertThat(output()).isEqualTo(P + "still here\n");
+    advance(999);
+    assertThat(channel.isOpen()).isTrue();
+    advance(1);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void withoutAnIdleTimeoutASilentClientStaysConnected() {
+    open(Framing.AUTO, 1024, 0, 0);
+    advance(3_600_000);
+    assertThat(channel.isOpen()).isTrue();
   }
 }

@@ -49,7 +49,7 @@ public class StampPathBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse(timeFormat, ZoneOffset.UTC), Clock.systemUTC());
-    channel = new EmbeddedChannel(new StampHandler(Framing.AUTO, 65_536, stamper, ch -> false, 0));
+    channel = new EmbeddedChannel(new StampHandler(Framing.AUTO, 65_536, stamper, ch -> false, 0, 0));
     batch = PooledByteBufAllocator.DEFAULT.directBuffer(LINES * 64);
     for (int i = 0; i < LINES; i++) {
       batch.writeBytes(String.format("%063d\n", i).getBytes(StandardCharsets.US_ASCII)); // 64 bytes
