@@ -26,6 +26,8 @@ final class BenchRun {
   final LongAdder connectionsLost = new LongAdder();
   final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong budget;
+  /** Whether the run is {@code -n} requests rather than a duration. */
+  private final boolean limited;
   // Set by begin(), once every connection is up and before any request; the event loops see them
   // through the task queue that starts their sending.
   RateSchedule schedule;
@@ -37,7 +39,8 @@ final class BenchRun {
 
   BenchRun(BenchOptions options) {
     this.options = options;
-    this.budget = new AtomicLong(options.totalRequests() > 0 ? options.totalRequests() : Long.MAX_VALUE);
+    this.limited = options.totalRequests() > 0;
+    this.budget = new AtomicLong(limited ? options.totalRequests() : Long.MAX_VALUE);
   }
 
   /** Starts the clock: connecting is not part of the run. */
@@ -70,6 +73,9 @@ final class BenchRun {
     if (startNanos - measureStartNanos < 0) {
       return true;
     }
+    if (!limited) {
+      return true; // a timed run: no shared budget to take from
+    }
     return budget.get() > 0 && budget.decrementAndGet() >= 0;
   }
 
@@ -77,12 +83,16 @@ final class BenchRun {
     return budget.get() <= 0;
   }
 
-  /** A reply matched its request; counted only if the request started after the warm-up. */
-  void answered(long requestStartNanos, long nowNanos) {
-    if (requestStartNanos - measureStartNanos >= 0) {
-      ok.increment();
-      latency.recordValue(Math.max(1, nowNanos - requestStartNanos));
+  /**
+   * A reply matched its request: records its latency if the request started after the warm-up, and
+   * says whether it did, for the caller's count of good replies.
+   */
+  boolean answered(long requestStartNanos, long nowNanos) {
+    if (requestStartNanos - measureStartNanos < 0) {
+      return false;
     }
+    latency.recordValue(Math.max(1, nowNanos - requestStartNanos));
+    return true;
   }
 
   long bytesReceived() {

@@ -7,7 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 /**
  * One connection's (or UDP socket's) side of a load run: sends requests up to the depth, in one
  * write per batch, and checks every reply against the request it answers. Lives on one event loop;
- * no allocation per request beyond the pooled buffer of each batch.
+ * no allocation per request beyond the pooled buffer of each batch, and the shared counters are
+ * updated once per read batch rather than once per reply.
  */
 abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   protected final BenchRun run;
@@ -16,6 +17,12 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   private final int id;
   private long nextSeq;
   private long reportedMissing;
+  /** Requests in flight as last added to the run's count. */
+  private int publishedInFlight;
+  /** Measured replies matched since the counters were last published. */
+  private long unpublishedOk;
+  /** One reply line copied out of its buffer, so it is checked with plain array reads. */
+  private byte[] line = new byte[256];
   protected ChannelHandlerContext ctx;
 
   LoadConnection(BenchRun run, int id) {
@@ -64,9 +71,15 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     if (count > 0) {
       run.requestsSent.add(count);
       run.bytesSent.add((long) measured * payloads.size());
-      run.inFlight.addAndGet(count);
+      publishCounts();
       flush(batch);
     }
+  }
+
+  /** Ends a read batch: publishes what its replies changed, then sends what they made room for. */
+  protected final void readBatchDone() {
+    publishCounts();
+    send();
   }
 
   /** A buffer for the requests of one batch. */
@@ -80,22 +93,23 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
 
   /** Checks one reply: {@code length} bytes at {@code index}, its newline excluded; -1 for a malformed reply. */
   protected final void reply(ByteBuf buf, int index, int length, long nowNanos) {
-    int payloadIndex = index;
-    int payloadLength = length;
-    if (length >= 0 && run.stamped()) {
-      int end = stampEnd(buf, index, length);
-      if (end < 0) {
-        payloadLength = -1;
-      } else {
-        payloadIndex = end;
-        payloadLength = length - (end - index);
+    long seq = -1;
+    if (length >= 0) {
+      if (length > line.length) {
+        line = new byte[length]; // only a reply longer than any this run's requests can get
+      }
+      buf.getBytes(index, line, 0, length);
+      int payloadStart = run.stamped() ? stampEnd(line, length) : 0;
+      if (payloadStart >= 0) {
+        seq = payloads.sequenceOf(line, payloadStart, length - payloadStart);
       }
     }
-    long seq = payloadLength < 0 ? -1 : payloads.sequenceOf(buf, payloadIndex, payloadLength);
     int before = matcher.outstanding();
     switch (matcher.reply(seq)) {
       case OK:
-        run.answered(matcher.matchedStart(), nowNanos);
+        if (run.answered(matcher.matchedStart(), nowNanos)) {
+          unpublishedOk++;
+        }
         break;
       case WRONG:
         run.wrong.increment();
@@ -109,17 +123,18 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
       default:
         break;
     }
-    settle(before);
+    if (matcher.outstanding() < before - 1) {
+      publishCounts(); // requests were skipped: count them missing at once
+    }
   }
 
   /** Index just past the "] " closing a stamp, or -1 if the reply does not open with one. */
-  private static int stampEnd(ByteBuf buf, int index, int length) {
-    if (length < 3 || buf.getByte(index) != '[') {
+  private static int stampEnd(byte[] line, int length) {
+    if (length < 3 || line[0] != '[') {
       return -1;
     }
-    int end = index + length - 1;
-    for (int i = index + 1; i < end; i++) {
-      if (buf.getByte(i) == ']' && buf.getByte(i + 1) == ' ') {
+    for (int i = 1; i < length - 1; i++) {
+      if (line[i] == ']' && line[i + 1] == ' ') {
         return i + 2;
       }
     }
@@ -128,29 +143,32 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
 
   /** Gives up on requests older than the reply time-out. Event loop only. */
   final void expire(long nowNanos) {
-    int before = matcher.outstanding();
     matcher.expire(nowNanos - run.options.replyTimeout().toNanos());
-    settle(before);
+    publishCounts();
   }
 
-  /** Counts requests that left the matcher since {@code before}, and new missing ones. */
-  private void settle(int before) {
-    int done = before - matcher.outstanding();
-    if (done > 0) {
-      run.inFlight.addAndGet(-done);
+  /** The run is over or the connection is gone: what is still outstanding is missing. */
+  final void abandon() {
+    matcher.abandon();
+    publishCounts();
+  }
+
+  /** Brings the run's shared counts up to date with this connection's. */
+  private void publishCounts() {
+    int inFlight = matcher.outstanding();
+    if (inFlight != publishedInFlight) {
+      run.inFlight.addAndGet(inFlight - publishedInFlight);
+      publishedInFlight = inFlight;
+    }
+    if (unpublishedOk > 0) {
+      run.ok.add(unpublishedOk);
+      unpublishedOk = 0;
     }
     long missing = matcher.missing();
     if (missing > reportedMissing) {
       run.missing.add(missing - reportedMissing);
       reportedMissing = missing;
     }
-  }
-
-  /** The run is over or the connection is gone: what is still outstanding is missing. */
-  final void abandon() {
-    int before = matcher.outstanding();
-    matcher.abandon();
-    settle(before);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.tsecho.client.bench;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * Request payloads that say who sent them: 4 hex digits of the connection, 12 of the sequence
@@ -43,31 +44,34 @@ final class Payloads {
   }
 
   /**
-   * The sequence number of the request whose bytes, newline excluded, these are; -1 if they are not
-   * exactly a request of this connection (wrong length, connection or filler).
+   * The sequence number of the request whose bytes, newline excluded, are {@code length} bytes of
+   * {@code line} from {@code from}; -1 if they are not exactly a request of this connection (wrong
+   * length, connection or filler).
    */
-  long sequenceOf(ByteBuf buf, int index, int length) {
+  long sequenceOf(byte[] line, int from, int length) {
     if (length != template.length - 1) {
       return -1;
     }
-    for (int i = 0; i < 4; i++) {
-      if (buf.getByte(index + i) != template[i]) {
-        return -1;
-      }
+    if (!Arrays.equals(line, from, from + 4, template, 0, 4)
+        || !Arrays.equals(line, from + ID_DIGITS, from + length, template, ID_DIGITS, length)) {
+      return -1;
     }
     long seq = 0;
     for (int i = 4; i < ID_DIGITS; i++) {
-      int digit = Character.digit(buf.getByte(index + i), 16);
+      int digit = hexDigit(line[from + i]);
       if (digit < 0) {
         return -1;
       }
       seq = (seq << 4) | digit;
     }
-    for (int i = ID_DIGITS; i < length; i++) {
-      if (buf.getByte(index + i) != template[i]) {
-        return -1;
-      }
-    }
     return seq;
+  }
+
+  /** The value of a lower-case hex digit, as {@link #write} writes them; -1 for any other byte. */
+  private static int hexDigit(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    return b >= 'a' && b <= 'f' ? b - 'a' + 10 : -1;
   }
 }

@@ -42,7 +42,7 @@ final class ReplyMatcher {
     if (isFull()) {
       throw new IllegalStateException("more requests in flight than the depth allows");
     }
-    int tail = (head + size) % seqs.length;
+    int tail = slot(size);
     seqs[tail] = seq;
     starts[tail] = startNanos;
     size++;
@@ -57,7 +57,7 @@ final class ReplyMatcher {
       return Outcome.WRONG;
     }
     for (int i = 0; i < size; i++) {
-      int slot = (head + i) % seqs.length;
+      int slot = slot(i);
       if (seqs[slot] == seq) {
         for (int skipped = 0; skipped < i; skipped++) {
           pop();
@@ -119,8 +119,14 @@ final class ReplyMatcher {
     return false;
   }
 
+  /** The ring index of the i-th oldest outstanding request; a compare instead of a division. */
+  private int slot(int i) {
+    int slot = head + i;
+    return slot < seqs.length ? slot : slot - seqs.length;
+  }
+
   private void pop() {
-    head = (head + 1) % seqs.length;
+    head = slot(1);
     size--;
   }
 }

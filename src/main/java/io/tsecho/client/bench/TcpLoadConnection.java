@@ -65,7 +65,7 @@ final class TcpLoadConnection extends LoadConnection {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    send();
+    readBatchDone();
   }
 
   @Override

@@ -55,6 +55,6 @@ final class UdpLoadConnection extends LoadConnection {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    send();
+    readBatchDone();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tsecho.client.bench.ReplyMatcher.Outcome;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ReplyMatcherTest {
@@ -77,11 +78,17 @@ class ReplyMatcherTest {
     p.write(buf, 0xabcdef123L);
     assertThat(buf.readableBytes()).isEqualTo(64);
     assertThat(buf.getByte(63)).isEqualTo((byte) '\n');
-    assertThat(p.sequenceOf(buf, 0, 63)).isEqualTo(0xabcdef123L);
-    assertThat(new Payloads(8, 64).sequenceOf(buf, 0, 63)).as("another connection's").isEqualTo(-1);
-    assertThat(p.sequenceOf(buf, 0, 62)).as("short").isEqualTo(-1);
-    buf.setByte(40, 'Z');
-    assertThat(p.sequenceOf(buf, 0, 63)).as("corrupted filler").isEqualTo(-1);
+    byte[] line = new byte[70];
+    buf.getBytes(0, line, 3, 64); // not at the start of the array, as after a stamp
     buf.release();
+    assertThat(new String(line, 3, 17, StandardCharsets.US_ASCII)).isEqualTo("0007000abcdef123 ");
+    assertThat(p.sequenceOf(line, 3, 63)).isEqualTo(0xabcdef123L);
+    assertThat(new Payloads(8, 64).sequenceOf(line, 3, 63)).as("another connection's").isEqualTo(-1);
+    assertThat(p.sequenceOf(line, 3, 62)).as("short").isEqualTo(-1);
+    line[3 + 10] = 'A';
+    assertThat(p.sequenceOf(line, 3, 63)).as("not a digit this client writes").isEqualTo(-1);
+    line[3 + 10] = 'c';
+    line[3 + 40] = 'Z';
+    assertThat(p.sequenceOf(line, 3, 63)).as("corrupted filler").isEqualTo(-1);
   }
 }
