@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
     description = {
-      "Load a timestamp or echo server and measure it. Every reply is checked: one per request, in",
-      "order per connection, carrying its request's payload; wrong, missing, extra and late replies",
-      "are counted by kind and make the exit code 12. With --rate, requests leave on a fixed schedule",
-      "and latency counts from when each was meant to leave, so a stalled server is not hidden."
+      "Load a timestamp or echo server and measure it.",
+      "Every reply is checked: one per request, in order per connection, carrying its request's "
+          + "payload; wrong, missing, extra and late replies are counted by kind and make the exit code 12.",
+      "With --rate, requests leave on a fixed schedule and latency counts from when each was meant "
+          + "to leave, so a stalled server is not hidden."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -33,10 +33,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Talk to a timestamp or echo server (tsecho, or any server of the protocol).",
       "On a terminal: prompt '> ', send the line, print the reply; an empty line or EOF quits.",
-      "Otherwise: send standard input as it is, half-close at its end, print every reply, and exit",
-      "once the server has answered and closed. With --udp, each line is one datagram.",
-      "With --service time or daytime: read the server's clock (RFC 868 or 867) and print how far",
-      "it is from the local one."
+      "Otherwise: send standard input as it is, half-close at its end, print every reply, and exit "
+          + "once the server has answered and closed. With --udp, each line is one datagram.",
+      "With --service time or daytime: read the server's clock (RFC 868 or 867) and print how far "
+          + "it is from the local one."
     })
 final class ClientCommand implements Callable<Integer> {
 
@@ -59,7 +59,7 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--udp", description = "Use UDP: one datagram per line, each waiting for its reply.")
   boolean udp;
 
-  @Option(names = "--retries", defaultValue = "2",
+  @Option(names = "--retries", defaultValue = "2", paramLabel = "N",
       description = "UDP: send a datagram again this many times when its reply is late (default: ${DEFAULT-VALUE}).")
   int retries;
 

@@ -26,10 +26,11 @@ import picocli.CommandLine.Spec;
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
     description = {
-      "Send a probe every interval to a timestamp server and print the round trip and the server's",
-      "clock offset (its stamp minus the midpoint of send and receive, ± half the round trip and half",
-      "the stamp's resolution). At the end (count reached or Ctrl-C): counts, round-trip statistics",
-      "and the best offset estimate, from the probe with the smallest round trip, as NTP does.",
+      "Send a probe every interval to a timestamp server and print the round trip and the server's "
+          + "clock offset (its stamp minus the midpoint of send and receive, ± half the round trip and "
+          + "half the stamp's resolution).",
+      "At the end (count reached or Ctrl-C): counts, round-trip statistics and the best offset "
+          + "estimate, from the probe with the smallest round trip, as NTP does.",
       "With --service echo it measures round trips to any RFC 862 echo server."
     })
 final class PingCommand implements Callable<Integer> {

@@ -27,10 +27,11 @@ import picocli.CommandLine.Spec;
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
     description = {
-      "Serve the timestamp protocol: every message a client sends comes back as",
-      "'[<timestamp>] <message>', its bytes unchanged; or the classic echo (RFC 862), daytime (RFC 867)",
-      "and time (RFC 868) services, over TCP and UDP. Prints one 'listening on' line per socket to",
-      "stderr once it listens. Ctrl-C or SIGTERM answers what was read, closes and exits 0."
+      "Serve the timestamp protocol: every message a client sends comes back as "
+          + "'[<timestamp>] <message>', its bytes unchanged; or the classic echo (RFC 862), daytime "
+          + "(RFC 867) and time (RFC 868) services, over TCP and UDP.",
+      "Prints one 'listening on' line per socket to stderr once it listens. Ctrl-C or SIGTERM "
+          + "answers what was read, closes and exits 0."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -46,31 +47,27 @@ final class ServeCommand implements Callable<Integer> {
   boolean noTcp;
 
   @Option(names = "--listen", paramLabel = "SPEC",
-      description = {
-        "A socket to serve, as SERVICE/PROTOCOL/ADDRESS:PORT, e.g. stamp/tcp/[::]:21566,",
-        "time/udp/0.0.0.0:3737, echo/tcp/*:7 (* is every address). Repeatable; replaces",
-        "--service, --host, --port, --udp and --no-tcp."
-      })
+      description = "A socket to serve, as SERVICE/PROTOCOL/ADDRESS:PORT, e.g. stamp/tcp/[::]:21566, "
+          + "time/udp/0.0.0.0:3737, echo/tcp/*:7 (* is every address). Repeatable; replaces "
+          + "--service, --host, --port, --udp and --no-tcp.")
   List<String> listen = new ArrayList<>();
 
   @Option(names = "--host", paramLabel = "ADDRESS",
       description = "Address or name to listen on (default: every IPv4 and IPv6 address).")
   String host;
 
-  @Option(names = {"-p", "--port"}, defaultValue = "21566",
+  @Option(names = {"-p", "--port"}, defaultValue = "21566", paramLabel = "PORT",
       description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--backlog", defaultValue = "128",
+  @Option(names = "--backlog", defaultValue = "128", paramLabel = "N",
       description = "Length of the queue of connections not yet accepted (default: ${DEFAULT-VALUE}).")
   int backlog;
 
   @Option(names = "--framing", defaultValue = "auto", converter = Converters.FramingName.class, paramLabel = "MODE",
-      description = {
-        "auto: each line gets a reply; a piece without a newline is answered once the client pauses.",
-        "line: complete lines only. raw: each read of at most --buffer-size bytes (the classic).",
-        "Default: ${DEFAULT-VALUE}."
-      })
+      description = "auto: each line gets a reply; a piece without a newline is answered once the "
+          + "client pauses. line: complete lines only. raw: each read of at most --buffer-size bytes "
+          + "(the classic). Default: ${DEFAULT-VALUE}.")
   Framing framing;
 
   @Option(names = "--buffer-size", defaultValue = "1024", converter = Converters.Size.class, paramLabel = "BYTES",
@@ -110,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "auto (epoll on Linux, else NIO), epoll or nio (default: ${DEFAULT-VALUE}).")
   Transport transport;
 
-  @Option(names = "--threads", defaultValue = "0",
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
       description = "Event-loop threads; 0 means one per core (default: ${DEFAULT-VALUE}).")
   int threads;
 
@@ -123,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
           + " 0 answers as soon as a read empties the socket (default: ${DEFAULT-VALUE}).")
   Duration partialDelay;
 
-  @Option(names = "--max-connections", defaultValue = "10000",
+  @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
       description = "Connections served at once; one more gets an error line and is closed"
           + " (default: ${DEFAULT-VALUE}).")
   int maxConnections;
