@@ -87,7 +87,7 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
           drops.record(UdpDrops.Reason.TOO_LARGE, Addresses.format(sender));
           return ctx.alloc().ioBuffer(96).writeBytes(tooLarge(limits.maxDatagram() - prefix.length));
         }
-        return ctx.alloc().ioBuffer(length).writeBytes(prefix).writeBytes(request, request.readerIndex(),
+        return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix), request, request.readerIndex(),
             request.readableBytes());
     }
   }

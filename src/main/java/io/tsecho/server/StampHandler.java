@@ -89,7 +89,7 @@ public final class StampHandler extends TcpServiceHandler {
         closeForLineTooLong(ctx);
         return;
       }
-      partial.writeBytes(in, from, take);
+      Buffers.append(partial, in, from, take);
       if (eol < 0) {
         return;
       }
@@ -117,7 +117,7 @@ public final class StampHandler extends TcpServiceHandler {
         return;
       }
       partial = ctx.alloc().buffer(Math.max(256, rest * 2));
-      partial.writeBytes(in, from, rest);
+      Buffers.append(partial, in, from, rest);
     }
   }
 
@@ -127,7 +127,7 @@ public final class StampHandler extends TcpServiceHandler {
     }
     replies.writeBytes(prefix);
     if (length <= COPY_BREAK) {
-      replies.writeBytes(source, index, length);
+      Buffers.append(replies, source, index, length);
     } else {
       ctx.write(replies, ctx.voidPromise());
       replies = null;
