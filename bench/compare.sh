@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the shared performance harness against the C reference server and tsecho back to back, in
+# one sitting, and writes the table of ratios that bench/RESULTS.md quotes. Not part of ./mvnw verify:
+# it pins processes to cores 0 and 1 and takes about 20 minutes (--quick: about 6).
+#
+# usage: bench/compare.sh [--quick]
+#   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py
+#               (default: ../shared/perf beside this checkout). It is copied and built under
+#               bench/results/<stamp>/perf, so the original is only read.
+#   RUNS, SECS  runs per configuration and measured seconds per run (default 3 and 5)
+#   N           idle connections for the memory row (default 10000)
+# Every loadgen run targets 127.0.0.1 and is bounded by its -t and its own watchdog.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+perf_src="${PERF_DIR:-$root/../shared/perf}"
+if [[ "${1:-}" == --quick ]]; then
+  export RUNS="${RUNS:-1}" SECS="${SECS:-2}"
+  N="${N:-2000}"
+else
+  export RUNS="${RUNS:-3}" SECS="${SECS:-5}"
+  N="${N:-10000}"
+fi
+[[ -x "$perf_src/compare.sh" ]] || { echo "compare: no harness at $perf_src (set PERF_DIR)" >&2; exit 2; }
+
+out="$root/bench/results/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+cp -r "$perf_src" "$out/perf"
+chmod -R u+w "$out/perf"
+perf="$out/perf"
+(cd "$perf" && SKIP_NETTY=1 ./build.sh > "$out/build.log" 2>&1)
+(cd "$root" && ./mvnw -B -q -DskipTests package)
+tsecho="$root/tsecho"
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cores: $(nproc), kernel $(uname -r), $(java -version 2>&1 | head -1)"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"
+} > "$out/machine.txt"
+cat "$out/machine.txt" >&2
+
+# The C server listens with a backlog of 4096, so tsecho gets the same; the UDP limits are off
+# because one load generator is one source sending far above any per-source rate.
+configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
+export OUT="$out/load.jsonl"
+"$perf/compare.sh" -n c-ref -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
+"$perf/compare.sh" -n tsecho -c "$configs" -e ts -- \
+  "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q
+
+# Memory per idle connection: as the harness measures it (3 s after the last connection), and
+# once the JVM has returned its compiler memory (10 s after).
+export OUT="$out/mem.jsonl"
+"$perf/mem_idle.sh" -n c-ref -N "$N" -- "$perf/ref/ref-epoll-ts" -p {PORT} --no-udp
+"$perf/mem_idle.sh" -n tsecho -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q
+SETTLE=10 HOLD=16 "$perf/mem_idle.sh" -n tsecho-settled -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q
+
+python3 "$root/bench/startup.py" --runs 10 --out "$out/startup.json" -- "$tsecho" serve --port 0 --host 127.0.0.1
+
+# tsecho bench and the C load generator take turns driving one C server; each client on core 1.
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+taskset -c 0 "$perf/ref/ref-epoll-ts" -p "$port" --no-udp 2> "$out/client-server.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+sleep 0.5
+for cfg in 100x16 1x1; do
+  c="${cfg%x*}"; d="${cfg#*x}"
+  for i in $(seq 1 "$RUNS"); do
+    taskset -c 1 "$perf/ref/loadgen" -p "$port" -c "$c" -d "$d" -s 64 -t "$SECS" -w 1 --expect ts \
+      --label "loadgen|$cfg|$i" >> "$out/client.jsonl"
+    taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
+      --threads 1 --json | python3 "$root/bench/summarize.py" --from-bench "tsecho-bench|$cfg|$i" >> "$out/client.jsonl"
+  done
+done
+kill "$server"; wait "$server" 2>/dev/null || true
+trap - EXIT
+
+python3 "$root/bench/summarize.py" "$out" | tee "$out/table.md"
+echo "results: $out" >&2
