@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
   String service;
 
   @Option(names = "--transport", defaultValue = "auto", converter = Converters.TransportName.class, paramLabel = "NAME",
-      description = "auto, epoll or nio (default: ${DEFAULT-VALUE}).")
+      description = "auto, epoll, nio or io_uring (default: ${DEFAULT-VALUE}).")
   Transport transport;
 
   @Option(names = "--json", description = "Print one JSON report instead of lines.")

@@ -94,7 +94,7 @@ final class Converters {
           return t;
         }
       }
-      throw new TypeConversionException("'" + value + "' is not a transport; use auto, epoll or nio");
+      throw new TypeConversionException("'" + value + "' is not a transport; use auto, epoll, nio or io_uring");
     }
   }
 }

@@ -104,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
   int sendBufferSize;
 
   @Option(names = "--transport", defaultValue = "auto", converter = Converters.TransportName.class, paramLabel = "NAME",
-      description = "auto (epoll on Linux, else NIO), epoll or nio (default: ${DEFAULT-VALUE}).")
+      description = "auto (epoll on Linux, else NIO), epoll, nio or io_uring (default: ${DEFAULT-VALUE}).")
   Transport transport;
 
   @Option(names = "--threads", defaultValue = "0", paramLabel = "N",

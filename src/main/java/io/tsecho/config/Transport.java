@@ -7,5 +7,7 @@ public enum Transport {
   /** Linux native epoll; fails at start-up where it cannot be loaded. */
   EPOLL,
   /** The JDK's NIO selector, on every platform. */
-  NIO
+  NIO,
+  /** Linux io_uring (kernel 5.14 or later); fails at start-up where it cannot be loaded. */
+  IO_URING
 }

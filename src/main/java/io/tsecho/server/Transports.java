@@ -13,6 +13,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.tsecho.config.Transport;
 
 /** A transport ready to use: the event-loop flavour and the channel classes that go with it. */
@@ -22,7 +27,8 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
   /**
    * Picks the transport for a setting.
    *
-   * @throws IllegalStateException if epoll was asked for and cannot be loaded here, with Netty's reason
+   * @throws IllegalStateException if epoll or io_uring was asked for and cannot be loaded here, with
+   *     Netty's reason
    */
   public static Transports resolve(Transport choice) {
     switch (choice) {
@@ -33,6 +39,11 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
         return epoll();
       case NIO:
         return nio();
+      case IO_URING:
+        if (!IoUring.isAvailable()) {
+          throw new IllegalStateException("the io_uring transport is not available here: " + IoUring.unavailabilityCause());
+        }
+        return ioUring();
       case AUTO:
       default:
         return Epoll.isAvailable() ? epoll() : nio();
@@ -42,6 +53,11 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
   private static Transports epoll() {
     return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
         EpollDatagramChannel.class);
+  }
+
+  private static Transports ioUring() {
+    return new Transports("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+        IoUringSocketChannel.class, IoUringDatagramChannel.class);
   }
 
   private static Transports nio() {

@@ -55,7 +55,7 @@ class CommandLineTest {
     "--idle-timeout soon     | 'soon' is not a duration",
     "--backlog 0             | backlog must be between 1 and 65535, got 0",
     "--max-connections 0     | max connections must be between 1 and 10000000, got 0",
-    "--transport carrier     | 'carrier' is not a transport; use auto, epoll or nio",
+    "--transport carrier     | 'carrier' is not a transport; use auto, epoll, nio or io_uring",
     "--partial-delay 11s     | partial delay must be between 0 and 10 s",
     "--frobnicate            | Unknown option: '--frobnicate'",
     "--no-tcp                | nothing to serve: --no-tcp needs --udp, or give a --listen",
