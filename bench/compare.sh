@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the shared performance harness against the C reference server and tsecho back to back, in
 # one sitting, and writes the table of ratios that bench/RESULTS.md quotes. Not part of ./mvnw verify:
-# it pins processes to cores 0 and 1 and takes about 20 minutes (--quick: about 6).
+# it pins processes to cores 0 and 1 and takes about 8 minutes (--quick: about 2).
 #
 # usage: bench/compare.sh [--quick]
 #   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py

@@ -96,7 +96,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     long seq = -1;
     if (length >= 0) {
       if (length > line.length) {
-        line = new byte[length]; // only a reply longer than any this run's requests can get
+        line = new byte[length]; // once per connection, for requests over 256 bytes or an odd reply
       }
       buf.getBytes(index, line, 0, length);
       int payloadStart = run.stamped() ? stampEnd(line, length) : 0;
