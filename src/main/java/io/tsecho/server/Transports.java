@@ -33,20 +33,23 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
   public static Transports resolve(Transport choice) {
     switch (choice) {
       case EPOLL:
-        if (!Epoll.isAvailable()) {
-          throw new IllegalStateException("the epoll transport is not available here: " + Epoll.unavailabilityCause());
-        }
+        requireAvailable("epoll", Epoll.unavailabilityCause());
         return epoll();
       case NIO:
         return nio();
       case IO_URING:
-        if (!IoUring.isAvailable()) {
-          throw new IllegalStateException("the io_uring transport is not available here: " + IoUring.unavailabilityCause());
-        }
+        requireAvailable("io_uring", IoUring.unavailabilityCause());
         return ioUring();
       case AUTO:
       default:
         return Epoll.isAvailable() ? epoll() : nio();
+    }
+  }
+
+  /** Netty reports a native transport it could load with no unavailability cause. */
+  private static void requireAvailable(String name, Throwable unavailabilityCause) {
+    if (unavailabilityCause != null) {
+      throw new IllegalStateException("the " + name + " transport is not available here: " + unavailabilityCause);
     }
   }
 
