@@ -14,7 +14,7 @@ public record ClientConfig(String host, int port, Duration connectTimeout, Durat
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be empty");
     }
-    ServerConfig.requireRange("port", port, 1, 65_535);
+    Checks.requireRange("port", port, 1, 65_535);
     requirePositive("connect timeout", connectTimeout);
     requirePositive("timeout", replyTimeout);
   }

@@ -16,7 +16,7 @@ public record Listener(Service service, Protocol protocol, String host, int port
   public Listener {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(protocol, "protocol");
-    ServerConfig.requireRange("port", port, 0, 65_535);
+    Checks.requireRange("port", port, 0, 65_535);
   }
 
   /**

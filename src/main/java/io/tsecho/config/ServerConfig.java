@@ -49,16 +49,16 @@ public record ServerConfig(
     if (listeners.isEmpty()) {
       throw new IllegalArgumentException("nothing to serve: --no-tcp needs --udp, or give a --listen");
     }
-    requireRange("backlog", backlog, 1, 65_535);
+    Checks.requireRange("backlog", backlog, 1, 65_535);
     Objects.requireNonNull(framing, "framing");
-    requireRange("buffer size", bufferSize, 1, MAX_BUFFER_SIZE);
-    requireRange("max line", maxLine, 1, MAX_LINE_LIMIT);
+    Checks.requireRange("buffer size", bufferSize, 1, MAX_BUFFER_SIZE);
+    Checks.requireRange("max line", maxLine, 1, MAX_LINE_LIMIT);
     Objects.requireNonNull(timeFormat, "timeFormat");
     Objects.requireNonNull(zone, "zone");
-    requireRange("receive buffer size", receiveBufferSize, 0, 64 << 20);
-    requireRange("send buffer size", sendBufferSize, 0, 64 << 20);
+    Checks.requireRange("receive buffer size", receiveBufferSize, 0, 64 << 20);
+    Checks.requireRange("send buffer size", sendBufferSize, 0, 64 << 20);
     Objects.requireNonNull(transport, "transport");
-    requireRange("threads", threads, 0, 1024);
+    Checks.requireRange("threads", threads, 0, 1024);
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     if (idleTimeout.isNegative()) {
       throw new IllegalArgumentException("idle timeout must be 0 (never) or positive, got " + idleTimeout);
@@ -67,7 +67,7 @@ public record ServerConfig(
     if (partialDelay.isNegative() || partialDelay.compareTo(Duration.ofSeconds(10)) > 0) {
       throw new IllegalArgumentException("partial delay must be between 0 and 10 s, got " + partialDelay.toMillis() + " ms");
     }
-    requireRange("max connections", maxConnections, 1, 10_000_000);
+    Checks.requireRange("max connections", maxConnections, 1, 10_000_000);
     Objects.requireNonNull(udpLimits, "udpLimits");
     requireBoundedUdpReplies(listeners, timeFormat);
   }
@@ -88,12 +88,6 @@ public record ServerConfig(
   /** The defaults of {@code tsecho serve}, ready to be changed. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  static void requireRange(String what, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + value);
-    }
   }
 
   /** Collects settings; {@link #build()} validates them. */

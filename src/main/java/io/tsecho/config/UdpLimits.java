@@ -17,8 +17,8 @@ public record UdpLimits(int perSourceRate, int globalRate, boolean allowLowPorts
   public static final UdpLimits DEFAULTS = new UdpLimits(20, 5_000, false, DEFAULT_MAX_DATAGRAM);
 
   public UdpLimits {
-    ServerConfig.requireRange("udp rate", perSourceRate, 0, 10_000_000);
-    ServerConfig.requireRange("udp budget", globalRate, 0, 100_000_000);
-    ServerConfig.requireRange("max datagram", maxDatagram, 64, 65_527);
+    Checks.requireRange("udp rate", perSourceRate, 0, 10_000_000);
+    Checks.requireRange("udp budget", globalRate, 0, 100_000_000);
+    Checks.requireRange("max datagram", maxDatagram, 64, 65_527);
   }
 }

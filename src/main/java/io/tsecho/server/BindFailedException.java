@@ -1,5 +1,6 @@
 package io.tsecho.server;
 
+import io.tsecho.net.Addresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

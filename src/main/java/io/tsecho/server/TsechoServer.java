@@ -22,6 +22,8 @@ import io.tsecho.config.Protocol;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
+import io.tsecho.net.Addresses;
+import io.tsecho.net.Transports;
 import io.tsecho.protocol.Framing;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsecho.config.Transport;
+import io.tsecho.net.Addresses;
 import io.tsecho.protocol.Framing;
 import io.tsecho.testing.Replies;
 import io.tsecho.testing.TestServer;

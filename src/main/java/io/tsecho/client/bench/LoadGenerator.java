@@ -14,7 +14,7 @@ import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
 import io.tsecho.client.Connector;
 import io.tsecho.metrics.LatencySummary;
-import io.tsecho.server.Transports;
+import io.tsecho.net.Transports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.tsecho.server;
+package io.tsecho.net;
 
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
