@@ -21,22 +21,39 @@ final class Converters {
   static final class Size implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      Matcher m = SIZE.matcher(value.trim());
-      if (!m.matches()) {
-        throw new TypeConversionException("'" + value + "' is not a size (e.g. 1024, 64k, 1m)");
-      }
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2).toLowerCase(Locale.ROOT)) {
-        case "k": n *= 1024; break;
-        case "m": n *= 1024 * 1024; break;
-        case "g": n *= 1024L * 1024 * 1024; break;
-        default: break;
-      }
+      long n = bytes(value);
       if (n > Integer.MAX_VALUE) {
         throw new TypeConversionException("'" + value + "' is too large");
       }
       return (int) n;
     }
+  }
+
+  /** Bytes, as {@link Size}, for budgets that may pass 2 GiB: {@code 256m}, {@code 4g}. */
+  static final class LongSize implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return bytes(value);
+    }
+  }
+
+  private static long bytes(String value) {
+    Matcher m = SIZE.matcher(value.trim());
+    if (!m.matches()) {
+      throw new TypeConversionException("'" + value + "' is not a size (e.g. 1024, 64k, 1m)");
+    }
+    int shift;
+    switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "k": shift = 10; break;
+      case "m": shift = 20; break;
+      case "g": shift = 30; break;
+      default: shift = 0; break;
+    }
+    // 2^40 bytes (1 TiB) is more than any buffer or budget here, and keeps the arithmetic exact.
+    if (m.group(1).length() > 13 || Long.parseLong(m.group(1)) > (1L << (40 - shift))) {
+      throw new TypeConversionException("'" + value + "' is too large");
+    }
+    return Long.parseLong(m.group(1)) << shift;
   }
 
   /** A duration: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number is seconds. */

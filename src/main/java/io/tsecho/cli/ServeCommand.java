@@ -3,8 +3,8 @@ package io.tsecho.cli;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
-import io.tsecho.config.UdpLimits;
 import io.tsecho.config.Transport;
+import io.tsecho.config.UdpLimits;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
 import io.tsecho.server.TsechoServer;
@@ -60,8 +60,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--backlog", defaultValue = "128", paramLabel = "N",
-      description = "Length of the queue of connections not yet accepted (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backlog", defaultValue = "4096", paramLabel = "N",
+      description = "Length of the queue of connections not yet accepted; the kernel caps it at"
+          + " net.core.somaxconn, and the listening line says what it got (default: ${DEFAULT-VALUE}).")
   int backlog;
 
   @Option(names = "--framing", defaultValue = "auto", converter = Converters.FramingName.class, paramLabel = "MODE",
@@ -120,6 +121,21 @@ final class ServeCommand implements Callable<Integer> {
           + " 0 answers as soon as a read empties the socket (default: ${DEFAULT-VALUE}).")
   Duration partialDelay;
 
+  @Option(names = "--line-timeout", defaultValue = "30s", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "Close a connection whose line is still unfinished this long after its first byte, after"
+          + " an error line; 0 never does (default: ${DEFAULT-VALUE}).")
+  Duration lineTimeout;
+
+  @Option(names = "--write-timeout", defaultValue = "60s", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "Close a connection that leaves its queued replies unread this long; a client that"
+          + " reads, however slowly, is never closed by it; 0 never does (default: ${DEFAULT-VALUE}).")
+  Duration writeTimeout;
+
+  @Option(names = "--max-buffered", defaultValue = "256m", converter = Converters.LongSize.class, paramLabel = "SIZE",
+      description = "Bytes held for all clients at once: partial lines and queued replies. A connection that"
+          + " would pass it gets an error line and is closed; the others go on (default: ${DEFAULT-VALUE}).")
+  long maxBuffered;
+
   @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
       description = "Connections served at once; one more gets an error line and is closed"
           + " (default: ${DEFAULT-VALUE}).")
@@ -137,6 +153,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--udp-budget", defaultValue = "5000", paramLabel = "N",
       description = "UDP replies per second in all, per listener; 0 lifts the limit (default: ${DEFAULT-VALUE}).")
   int udpBudget;
+
+  @Option(names = "--udp-ipv6-prefix", defaultValue = "64", paramLabel = "BITS",
+      description = "IPv6 sources share one --udp-rate per prefix of this length, since one host usually"
+          + " holds a whole /64 (default: ${DEFAULT-VALUE}).")
+  int udpIpv6Prefix;
 
   @Option(names = "--udp-allow-low-ports",
       description = "Answer UDP sources below port 1024 (off by default: that is where service loops start).")
@@ -164,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
         .service(Service.parse(service))
         .tcp(!noTcp)
         .udp(udp)
-        .udpLimits(new UdpLimits(udpRate, udpBudget, udpAllowLowPorts, maxDatagram))
+        .udpLimits(new UdpLimits(udpRate, udpBudget, udpAllowLowPorts, maxDatagram, udpIpv6Prefix))
         .host(host)
         .port(port)
         .backlog(backlog)
@@ -181,7 +202,10 @@ final class ServeCommand implements Callable<Integer> {
         .threads(threads)
         .idleTimeout(idleTimeout)
         .partialDelay(partialDelay)
+        .lineTimeout(lineTimeout)
+        .writeTimeout(writeTimeout)
         .maxConnections(maxConnections)
+        .maxBuffered(maxBuffered)
         .build();
   }
 

@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param threads event-loop threads, 0 for one per available core
  * @param idleTimeout how long a silent connection stays open, {@link Duration#ZERO} for ever
  * @param partialDelay in auto framing, how long a trailing piece without a newline waits for more bytes
+ * @param lineTimeout how long a line may stay unfinished after its first byte, {@link Duration#ZERO} for ever
+ * @param writeTimeout how long a client may leave its queued replies unread before it is closed,
+ *     {@link Duration#ZERO} for ever
+ * @param maxBuffered the most bytes the server holds for all clients at once: partial lines,
+ *     unanswered input and queued replies
  */
 public record ServerConfig(
     List<Listener> listeners,
@@ -35,7 +40,10 @@ public record ServerConfig(
     int threads,
     Duration idleTimeout,
     Duration partialDelay,
+    Duration lineTimeout,
+    Duration writeTimeout,
     int maxConnections,
+    long maxBuffered,
     UdpLimits udpLimits) {
 
   public static final int DEFAULT_PORT = 21566;
@@ -43,6 +51,11 @@ public record ServerConfig(
   public static final int MAX_LINE_LIMIT = 16 << 20;
   /** Long enough to cover a write that reaches the server in pieces on a busy machine, short for a person. */
   public static final Duration DEFAULT_PARTIAL_DELAY = Duration.ofMillis(20);
+  /** Enough for a burst of thousands of clients connecting at once; the kernel caps it at net.core.somaxconn. */
+  public static final int DEFAULT_BACKLOG = 4096;
+  public static final long DEFAULT_MAX_BUFFERED = 256L << 20;
+  /** The least budget that still lets one connection work: a high watermark, one read, a partial line. */
+  public static final long MIN_MAX_BUFFERED = 1L << 20;
 
   public ServerConfig {
     listeners = List.copyOf(listeners);
@@ -67,9 +80,19 @@ public record ServerConfig(
     if (partialDelay.isNegative() || partialDelay.compareTo(Duration.ofSeconds(10)) > 0) {
       throw new IllegalArgumentException("partial delay must be between 0 and 10 s, got " + partialDelay.toMillis() + " ms");
     }
+    requireTimeout("line timeout", lineTimeout);
+    requireTimeout("write timeout", writeTimeout);
     Checks.requireRange("max connections", maxConnections, 1, 10_000_000);
+    Checks.requireRange("max buffered", maxBuffered, MIN_MAX_BUFFERED, 1L << 40);
     Objects.requireNonNull(udpLimits, "udpLimits");
     requireBoundedUdpReplies(listeners, timeFormat);
+  }
+
+  private static void requireTimeout(String what, Duration timeout) {
+    Objects.requireNonNull(timeout, what);
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(24)) > 0) {
+      throw new IllegalArgumentException(what + " must be 0 (never) or up to 24 days, got " + timeout);
+    }
   }
 
   /** Refuses a time format whose stamps would let a UDP reply outgrow its request by more than the bound. */
@@ -99,7 +122,7 @@ public record ServerConfig(
     private boolean tcp = true;
     private boolean udp;
     private UdpLimits udpLimits = UdpLimits.DEFAULTS;
-    private int backlog = 128;
+    private int backlog = DEFAULT_BACKLOG;
     private Framing framing = Framing.AUTO;
     private int bufferSize = 1024;
     private int maxLine = 64 * 1024;
@@ -113,7 +136,10 @@ public record ServerConfig(
     private int threads;
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration partialDelay = DEFAULT_PARTIAL_DELAY;
+    private Duration lineTimeout = Duration.ofSeconds(30);
+    private Duration writeTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
+    private long maxBuffered = DEFAULT_MAX_BUFFERED;
 
     private Builder() {}
 
@@ -139,7 +165,10 @@ public record ServerConfig(
     public Builder threads(int threads) { this.threads = threads; return this; }
     public Builder idleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; return this; }
     public Builder partialDelay(Duration partialDelay) { this.partialDelay = partialDelay; return this; }
+    public Builder lineTimeout(Duration lineTimeout) { this.lineTimeout = lineTimeout; return this; }
+    public Builder writeTimeout(Duration writeTimeout) { this.writeTimeout = writeTimeout; return this; }
     public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
+    public Builder maxBuffered(long maxBuffered) { this.maxBuffered = maxBuffered; return this; }
 
     public ServerConfig build() {
       List<Listener> all = new ArrayList<>(listeners);
@@ -153,7 +182,8 @@ public record ServerConfig(
       }
       return new ServerConfig(all, backlog, framing, bufferSize, maxLine,
           TimeFormat.parse(timeFormat, zone), zone, tcpNoDelay, keepAlive, receiveBufferSize,
-          sendBufferSize, transport, threads, idleTimeout, partialDelay, maxConnections, udpLimits);
+          sendBufferSize, transport, threads, idleTimeout, partialDelay, lineTimeout, writeTimeout, maxConnections,
+          maxBuffered, udpLimits);
     }
   }
 }

@@ -6,7 +6,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
-import io.tsecho.net.Addresses;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +31,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final TokenBuckets global;
   private final UdpDrops drops;
   private boolean wroteInBatch;
+  private byte[] tooLarge;
+  private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
@@ -41,23 +42,27 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     this.drops = drops;
     int seed = ThreadLocalRandom.current().nextInt();
     this.perSource = limits.perSourceRate() > 0
-        ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed) : null;
-    this.global = limits.globalRate() > 0 ? new TokenBuckets(1, limits.globalRate(), nanoClock, seed) : null;
+        ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed, limits.ipv6PrefixLength()) : null;
+    this.global = limits.globalRate() > 0 ? new TokenBuckets(1, limits.globalRate(), nanoClock, seed, 128) : null;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     InetSocketAddress sender = packet.sender();
     if (!limits.allowLowPorts() && sender.getPort() < 1024) {
-      drops.record(UdpDrops.Reason.LOW_PORT, Addresses.format(sender));
+      drops.record(UdpDrops.Reason.LOW_PORT, sender);
+      return;
+    }
+    if (!hasRoomToSend(ctx)) {
+      drops.record(UdpDrops.Reason.SEND_QUEUE_FULL, sender);
       return;
     }
     if (perSource != null && !perSource.tryAcquire(sender.getAddress())) {
-      drops.record(UdpDrops.Reason.SOURCE_RATE, Addresses.format(sender));
+      drops.record(UdpDrops.Reason.SOURCE_RATE, sender);
       return;
     }
     if (global != null && !global.tryAcquire(0)) {
-      drops.record(UdpDrops.Reason.GLOBAL_BUDGET, Addresses.format(sender));
+      drops.record(UdpDrops.Reason.GLOBAL_BUDGET, sender);
       return;
     }
     ByteBuf request = packet.content();
@@ -70,6 +75,20 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
     drops.replied();
     wroteInBatch = true;
+  }
+
+  /**
+   * Replies wait in the channel until the batch ends; when they pass the high watermark, a flush
+   * lets the socket take them. A socket that still cannot take them is full: replies are dropped
+   * rather than queued without bound.
+   */
+  private boolean hasRoomToSend(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      return true;
+    }
+    wroteInBatch = false;
+    ctx.flush();
+    return ctx.channel().isWritable();
   }
 
   private ByteBuf reply(ChannelHandlerContext ctx, ByteBuf request, InetSocketAddress sender) {
@@ -85,12 +104,21 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         byte[] prefix = clocks.replyPrefix().current();
         int length = prefix.length + request.readableBytes();
         if (length > limits.maxDatagram()) {
-          drops.record(UdpDrops.Reason.TOO_LARGE, Addresses.format(sender));
-          return ctx.alloc().ioBuffer(96).writeBytes(tooLarge(limits.maxDatagram() - prefix.length));
+          drops.record(UdpDrops.Reason.TOO_LARGE, sender);
+          return ctx.alloc().ioBuffer(96).writeBytes(tooLargeReply(limits.maxDatagram() - prefix.length));
         }
         return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix), request, request.readerIndex(),
             request.readableBytes());
     }
+  }
+
+  /** The error datagram, made once per stamp length rather than once per oversized request. */
+  private byte[] tooLargeReply(int maxPayload) {
+    if (maxPayload != tooLargeFor) {
+      tooLarge = tooLarge(maxPayload);
+      tooLargeFor = maxPayload;
+    }
+    return tooLarge;
   }
 
   static byte[] tooLarge(int maxPayload) {
@@ -109,6 +137,6 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A UDP socket outlives any one peer's errors (e.g. ICMP port unreachable): note it and go on.
-    ERRORS.record(cause.toString());
+    ERRORS.record(cause);
   }
 }

@@ -4,12 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tsecho.config.Service;
 
-/** RFC 862 echo over TCP: every byte comes back unchanged, the received buffers sent as they are. */
+/**
+ * RFC 862 echo over TCP: every byte comes back unchanged, the received buffers sent as they are.
+ * Each buffer reaches the channel as it is read, so backpressure stops reading after at most one
+ * read beyond the high watermark.
+ */
 final class EchoHandler extends TcpServiceHandler {
   private boolean wroteInBatch;
 
-  EchoHandler(long idleTimeoutNanos) {
-    super(Service.ECHO, idleTimeoutNanos);
+  EchoHandler(ConnectionLimits limits) {
+    super(Service.ECHO, limits);
   }
 
   @Override

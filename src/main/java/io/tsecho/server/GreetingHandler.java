@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 final class GreetingHandler extends TcpServiceHandler {
   private final Supplier<byte[]> greeting;
 
-  GreetingHandler(Service service, Supplier<byte[]> greeting) {
-    super(service, 0); // it closes at once; closeAfterWrites bounds how long that may take
+  GreetingHandler(Service service, ConnectionLimits limits, Supplier<byte[]> greeting) {
+    super(service, limits); // it closes at once; closeAfterWrites bounds how long that may take
     this.greeting = greeting;
   }
 
@@ -23,7 +23,7 @@ final class GreetingHandler extends TcpServiceHandler {
     super.channelActive(ctx);
     byte[] bytes = greeting.get();
     countReply(bytes.length);
-    closeAfterWrites(ctx, "served", Unpooled.wrappedBuffer(bytes), CLOSE_TIMEOUT_MILLIS);
+    closeAfterWrites(ctx, CloseReason.SERVED, Unpooled.wrappedBuffer(bytes));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.tsecho.server;
 
+import io.tsecho.net.Addresses;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -28,14 +30,19 @@ public final class RateLimitedLog {
     this.nextLogAt = new AtomicLong(nanoClock.getAsLong());
   }
 
-  /** Records one event; logs the count if the interval has passed since the last line. */
-  public void record(String detail) {
+  /**
+   * Records one event; logs the count if the interval has passed since the last line. The detail is
+   * turned into text only then, so recording allocates nothing: a peer's address is shown as
+   * {@code from 127.0.0.1:5000}, anything else as its {@code toString()}.
+   */
+  public void record(Object detail) {
     unreported.incrementAndGet();
     long now = nanoClock.getAsLong();
     long due = nextLogAt.get();
     if (now - due >= 0 && nextLogAt.compareAndSet(due, now + intervalNanos)) {
       long n = unreported.getAndSet(0);
-      log.warn("{} {} in the last {} s (latest: {})", n, what, TimeUnit.NANOSECONDS.toSeconds(intervalNanos), detail);
+      log.warn("{} {} in the last {} s (latest: {})", n, what, TimeUnit.NANOSECONDS.toSeconds(intervalNanos),
+          detail instanceof SocketAddress ? "from " + Addresses.format((SocketAddress) detail) : detail);
     }
   }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
-import io.tsecho.net.Addresses;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
@@ -19,20 +18,22 @@ import org.slf4j.LoggerFactory;
 final class TcpInitializer extends ChannelInitializer<Channel> {
   private final Service service;
   private final ServerConfig config;
+  private final ConnectionLimits limits;
   private final Clocks clocks;
   private final ChannelGroup connections;
   private final AtomicInteger open;
   private final RefuseHandler refuse;
   private final RateLimitedLog refusals;
 
-  TcpInitializer(Service service, ServerConfig config, Clocks clocks, ChannelGroup connections, AtomicInteger open,
+  TcpInitializer(Service service, ConnectionLimits limits, Clocks clocks, ChannelGroup connections, AtomicInteger open,
       RateLimitedLog refusals) {
     this.service = service;
-    this.config = config;
+    this.config = limits.config();
+    this.limits = limits;
     this.clocks = clocks;
     this.connections = connections;
     this.open = open;
-    this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(config.maxConnections()));
+    this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(limits.config().maxConnections()));
     this.refusals = refusals;
   }
 
@@ -47,7 +48,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     ChannelPipeline pipeline = ch.pipeline();
     if (open.incrementAndGet() > config.maxConnections()) {
       open.decrementAndGet();
-      refusals.record("from " + Addresses.format(ch.remoteAddress()));
+      refusals.record(ch.remoteAddress());
       pipeline.addLast(PipelineNames.REFUSE, refuse);
       return;
     }
@@ -59,15 +60,14 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   private ChannelHandler handler() {
     switch (service) {
       case ECHO:
-        return new EchoHandler(config.idleTimeout().toNanos());
+        return new EchoHandler(limits);
       case DAYTIME:
-        return new GreetingHandler(service, clocks.daytime()::current);
+        return new GreetingHandler(service, limits, clocks.daytime()::current);
       case TIME:
-        return new GreetingHandler(service, clocks::rfc868);
+        return new GreetingHandler(service, limits, clocks::rfc868);
       case STAMP:
       default:
-        return new StampHandler(config.framing(), config.maxLine(), clocks.replyPrefix(), InputProbe.SOCKET,
-            config.partialDelay().toNanos(), config.idleTimeout().toNanos());
+        return new StampHandler(limits, clocks.replyPrefix(), InputProbe.SOCKET);
     }
   }
 }

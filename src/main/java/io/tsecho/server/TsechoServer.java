@@ -14,6 +14,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -40,6 +41,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A running server: every listener of its configuration, bound and served by one group of event
@@ -50,6 +52,18 @@ public final class TsechoServer implements AutoCloseable {
 
   /** Outbound bytes queued per connection above which the server stops reading from it. */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+  /**
+   * Replies queued on a UDP socket above which new ones are dropped: room for one read batch of
+   * large datagrams, so that only a socket the kernel cannot drain drops replies.
+   */
+  static final WriteBufferWaterMark UDP_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
+  /**
+   * How many times the listeners are bound afresh when a port number picked for one protocol turns
+   * out to be taken for the other: each round picks new numbers, so a clash does not repeat.
+   */
+  private static final int BIND_ROUNDS = 10;
 
   private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(5);
 
@@ -75,11 +89,13 @@ public final class TsechoServer implements AutoCloseable {
   private final ChannelGroup connections;
   private final AtomicInteger open;
   private final UdpDrops udpDrops;
+  private final ConnectionLimits limits;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private TsechoServer(ServerConfig config, Transports transport, int eventLoops, EventLoopGroup group,
-      List<Channel> channels, List<Bound> bound, ChannelGroup connections, AtomicInteger open, UdpDrops udpDrops) {
+      List<Channel> channels, List<Bound> bound, ChannelGroup connections, AtomicInteger open, UdpDrops udpDrops,
+      ConnectionLimits limits) {
     this.config = config;
     this.transport = transport;
     this.eventLoops = eventLoops;
@@ -89,6 +105,7 @@ public final class TsechoServer implements AutoCloseable {
     this.connections = connections;
     this.open = open;
     this.udpDrops = udpDrops;
+    this.limits = limits;
   }
 
   /**
@@ -98,6 +115,12 @@ public final class TsechoServer implements AutoCloseable {
    * @throws UnknownHostException when a host name to bind does not resolve
    */
   public static TsechoServer start(ServerConfig config, Clock clock) throws BindFailedException, UnknownHostException {
+    return start(config, clock, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(ServerConfig, Clock)}, with the binding of each socket wrapped: tests make ports clash with it. */
+  static TsechoServer start(ServerConfig config, Clock clock, UnaryOperator<Binder> wrapBinder)
+      throws BindFailedException, UnknownHostException {
     Transports transport = Transports.resolve(config.transport());
     // One loop per core serves both accepting and connections: a separate accept loop would be one more busy thread.
     int eventLoops = config.threads() > 0 ? config.threads() : NettyRuntime.availableProcessors();
@@ -106,38 +129,81 @@ public final class TsechoServer implements AutoCloseable {
     ChannelGroup connections = new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE);
     AtomicInteger open = new AtomicInteger();
     UdpDrops udpDrops = new UdpDrops();
+    ConnectionLimits limits = ConnectionLimits.of(config);
     Clocks clocks = new Clocks(config, clock);
     RateLimitedLog refusals = TcpInitializer.refusalLog(config);
+    Binder binder = wrapBinder.apply((listener, address) -> (listener.protocol() == Protocol.TCP
+        ? tcp(config, transport, group, listener.service(), limits, clocks, connections, open, refusals)
+        : udp(config, transport, group, listener.service(), clocks, udpDrops)).bind(address));
 
     List<Channel> channels = new ArrayList<>();
     List<Bound> bound = new ArrayList<>();
-    // A listener asking for port 0 takes a port already picked on its address for the other protocol,
-    // so that "--udp --port 0" serves TCP and UDP on one port; otherwise the system picks.
-    Map<String, Map<Integer, EnumSet<Protocol>>> pickedPorts = new HashMap<>();
     try {
-      for (Listener listener : config.listeners()) {
-        InetSocketAddress address = address(listener, pickedPorts);
-        ChannelFuture future = listener.protocol() == Protocol.TCP
-            ? tcp(config, transport, group, listener.service(), clocks, connections, open, refusals).bind(address)
-            : udp(config, transport, group, listener.service(), clocks, udpDrops).bind(address);
-        future.awaitUninterruptibly();
-        if (!future.isSuccess()) {
-          throw new BindFailedException(listener.protocol().cliName(), address, future.cause());
+      for (int round = 1; ; round++) {
+        try {
+          bindAll(config.listeners(), binder, channels, bound);
+          break;
+        } catch (SharedPortTakenException e) {
+          closeAll(channels);
+          bound.clear();
+          if (round == BIND_ROUNDS) {
+            throw e.failure;
+          }
         }
-        InetSocketAddress actual = (InetSocketAddress) future.channel().localAddress();
-        pickedPorts.computeIfAbsent(String.valueOf(listener.host()), h -> new LinkedHashMap<>())
-            .computeIfAbsent(actual.getPort(), p -> EnumSet.noneOf(Protocol.class)).add(listener.protocol());
-        channels.add(future.channel());
-        bound.add(new Bound(listener, actual));
       }
     } catch (BindFailedException | UnknownHostException | RuntimeException e) {
-      for (Channel ch : channels) {
-        ch.close().awaitUninterruptibly();
-      }
+      closeAll(channels);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       throw e;
     }
-    return new TsechoServer(config, transport, eventLoops, group, channels, bound, connections, open, udpDrops);
+    return new TsechoServer(config, transport, eventLoops, group, channels, bound, connections, open, udpDrops, limits);
+  }
+
+  /** Binds the socket of one listener. */
+  interface Binder {
+    ChannelFuture bind(Listener listener, InetSocketAddress address);
+  }
+
+  /** A port picked for one protocol was taken for the other: worth another round with new numbers. */
+  private static final class SharedPortTakenException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient BindFailedException failure;
+
+    SharedPortTakenException(BindFailedException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private static void bindAll(List<Listener> listeners, Binder binder, List<Channel> channels, List<Bound> bound)
+      throws BindFailedException, UnknownHostException, SharedPortTakenException {
+    // A listener asking for port 0 takes a port already picked on its address for the other protocol,
+    // so that "--udp --port 0" serves TCP and UDP on one port; otherwise the system picks.
+    Map<String, Map<Integer, EnumSet<Protocol>>> pickedPorts = new HashMap<>();
+    for (Listener listener : listeners) {
+      InetSocketAddress address = address(listener, pickedPorts);
+      ChannelFuture future = binder.bind(listener, address);
+      future.awaitUninterruptibly();
+      if (!future.isSuccess()) {
+        BindFailedException failure = new BindFailedException(listener.protocol().cliName(), address, future.cause());
+        if (listener.port() == 0 && failure.reason() == BindFailedException.Reason.ADDRESS_IN_USE) {
+          throw new SharedPortTakenException(failure);
+        }
+        throw failure;
+      }
+      InetSocketAddress actual = (InetSocketAddress) future.channel().localAddress();
+      pickedPorts.computeIfAbsent(String.valueOf(listener.host()), h -> new LinkedHashMap<>())
+          .computeIfAbsent(actual.getPort(), p -> EnumSet.noneOf(Protocol.class)).add(listener.protocol());
+      channels.add(future.channel());
+      bound.add(new Bound(listener, actual));
+    }
+  }
+
+  private static void closeAll(List<Channel> channels) {
+    for (Channel ch : channels) {
+      ch.close().awaitUninterruptibly();
+    }
+    channels.clear();
   }
 
   private static InetSocketAddress address(Listener listener, Map<String, Map<Integer, EnumSet<Protocol>>> pickedPorts)
@@ -158,7 +224,7 @@ public final class TsechoServer implements AutoCloseable {
   }
 
   private static ServerBootstrap tcp(ServerConfig config, Transports transport, EventLoopGroup group, Service service,
-      Clocks clocks, ChannelGroup connections, AtomicInteger open, RateLimitedLog refusals) {
+      ConnectionLimits limits, Clocks clocks, ChannelGroup connections, AtomicInteger open, RateLimitedLog refusals) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -171,7 +237,7 @@ public final class TsechoServer implements AutoCloseable {
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, service == Service.STAMP && config.framing() == Framing.RAW
             ? new FixedRecvByteBufAllocator(config.bufferSize())
             : new AdaptiveRecvByteBufAllocator())
-        .childHandler(new TcpInitializer(service, config, clocks, connections, open, refusals));
+        .childHandler(new TcpInitializer(service, limits, clocks, connections, open, refusals));
     if (config.receiveBufferSize() > 0) {
       bootstrap.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }
@@ -188,6 +254,7 @@ public final class TsechoServer implements AutoCloseable {
         .group(group)
         .channel(transport.datagramChannel())
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
         .handler(new DatagramServiceHandler(service, clocks, limits, drops, System::nanoTime));
     if (config.receiveBufferSize() > 0) {
@@ -224,6 +291,9 @@ public final class TsechoServer implements AutoCloseable {
       if (b.listener().service() == Service.STAMP && b.listener().protocol() == Protocol.TCP) {
         line.append("framing ").append(config.framing().cliName()).append(", ");
       }
+      if (b.listener().protocol() == Protocol.TCP) {
+        line.append(backlogText()).append(", ");
+      }
       if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");
       }
@@ -239,6 +309,14 @@ public final class TsechoServer implements AutoCloseable {
     return lines;
   }
 
+  /** The accept queue as the kernel grants it: Linux silently caps listen()'s backlog at net.core.somaxconn. */
+  private String backlogText() {
+    int granted = Math.min(config.backlog(), NetUtil.SOMAXCONN);
+    return granted == config.backlog()
+        ? "backlog " + granted
+        : "backlog " + granted + " (asked " + config.backlog() + ", capped by net.core.somaxconn)";
+  }
+
   public String transportName() {
     return transport.name();
   }
@@ -246,6 +324,16 @@ public final class TsechoServer implements AutoCloseable {
   /** TCP connections currently served, not counting refused ones. */
   public int openConnections() {
     return open.get();
+  }
+
+  /** What the TCP connections did: closes by reason, the most one connection held. */
+  public ConnectionStats connectionStats() {
+    return limits.stats();
+  }
+
+  /** Bytes held for all clients now, against {@code --max-buffered}. */
+  public BufferBudget bufferBudget() {
+    return limits.budget();
   }
 
   /** What the UDP listeners answered and dropped. */

@@ -1,5 +1,6 @@
 package io.tsecho.server;
 
+import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,8 @@ public final class UdpDrops {
     LOW_PORT("from a source port below 1024"),
     SOURCE_RATE("over the per-source rate"),
     GLOBAL_BUDGET("over the global reply budget"),
-    TOO_LARGE("answered with an error: the reply would not fit a datagram");
+    TOO_LARGE("answered with an error: the reply would not fit a datagram"),
+    SEND_QUEUE_FULL("dropped: the send queue was full");
 
     private final String text;
 
@@ -36,9 +38,10 @@ public final class UdpDrops {
     }
   }
 
-  void record(Reason reason, String source) {
+  /** Counts a datagram from {@code source}; allocates nothing, since it runs once per packet of a flood. */
+  void record(Reason reason, InetSocketAddress source) {
     counts.get(reason).increment();
-    logs.get(reason).record("from " + source);
+    logs.get(reason).record(source);
   }
 
   void replied() {

@@ -33,7 +33,7 @@ class ExecutableIT {
   void serverAndPipeClientEndToEndThenSigtermExitsZero() throws Exception {
     try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0")) {
       assertThat(server.stderr()).containsPattern(
-          "tsecho: listening on stamp/tcp/127\\.0\\.0\\.1:\\d+ \\(framing auto, time format ctime, transport epoll, \\d+ event loops\\)");
+          "tsecho: listening on stamp/tcp/127\\.0\\.0\\.1:\\d+ \\(framing auto, backlog \\d+, time format ctime, transport epoll, \\d+ event loops\\)");
 
       Result r = TsechoProcess.run(bytes("a\nb\n"), 30, "client", "127.0.0.1", String.valueOf(server.port()));
       assertThat(r.exitCode()).isZero();

@@ -51,9 +51,9 @@ class PeersIT {
   @Test
   void everyListenerPrintsItsLine() {
     assertThat(server.stderr())
-        .containsPattern("listening on stamp/tcp/\\[::\\]:\\d+ \\(framing auto, time format ctime, transport \\w+, \\d+ event loops\\)")
+        .containsPattern("listening on stamp/tcp/\\[::\\]:\\d+ \\(framing auto, backlog \\d+, time format ctime, transport \\w+, \\d+ event loops\\)")
         .containsPattern("listening on stamp/udp/\\[::\\]:\\d+ \\(time format ctime, udp rate 20/s per source, budget 5000/s,")
-        .containsPattern("listening on time/tcp/\\[::\\]:\\d+ \\(transport")
+        .containsPattern("listening on time/tcp/\\[::\\]:\\d+ \\(backlog \\d+, transport")
         .containsPattern("listening on echo/udp/\\[::\\]:\\d+");
   }
 

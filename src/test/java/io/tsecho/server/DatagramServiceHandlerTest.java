@@ -4,12 +4,14 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
 import io.tsecho.testing.MutableClock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -116,6 +118,70 @@ class DatagramServiceHandlerTest {
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
     send(CLIENT, "later");
     assertThat(reply(CLIENT)).as("one token back after 1/5 s").endsWith("later");
+  }
+
+  @Test
+  void aFloodFromManyPortsOfOneAddressSharesThatAddressesRate() {
+    open(Service.STAMP, new UdpLimits(5, 0, false, 65_507));
+    int answered = 0;
+    for (int port = 40_000; port < 41_000; port++) {
+      InetSocketAddress from = new InetSocketAddress("127.0.0.1", port);
+      send(from, "from port " + port);
+      if (reply(from) != null) {
+        answered++;
+      }
+    }
+    assertThat(answered).isEqualTo(5);
+    assertThat(drops.count(UdpDrops.Reason.SOURCE_RATE)).isEqualTo(995);
+  }
+
+  @Test
+  void ipv6SourcesAreRateLimitedPerSlash64() throws Exception {
+    open(Service.ECHO, new UdpLimits(5, 0, false, 65_507));
+    int answered = 0;
+    for (int host = 1; host <= 1000; host++) {
+      InetSocketAddress from = new InetSocketAddress(InetAddress.getByName("2001:db8:0:1::" + Integer.toHexString(host)), 40000);
+      send(from, "x");
+      if (reply(from) != null) {
+        answered++;
+      }
+    }
+    assertThat(answered).as("one /64, cycling through its addresses").isEqualTo(5);
+    InetSocketAddress neighbour = new InetSocketAddress(InetAddress.getByName("2001:db8:0:2::1"), 40000);
+    send(neighbour, "next /64");
+    assertThat(reply(neighbour)).isEqualTo("next /64");
+  }
+
+  @Test
+  void aLongerIpv6PrefixGivesEachAddressItsOwnRate() throws Exception {
+    open(Service.ECHO, new UdpLimits(5, 0, false, 65_507, 128));
+    for (int host = 1; host <= 50; host++) {
+      InetSocketAddress from = new InetSocketAddress(InetAddress.getByName("2001:db8:0:1::" + host), 40000);
+      send(from, "x");
+      assertThat(reply(from)).as("host %d", host).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void aReplyThatFindsTheSendQueueFullIsDroppedAndCounted() {
+    ServerConfig config = ServerConfig.builder().zone(ZoneOffset.UTC).build();
+    SlowReaderChannel slow = new SlowReaderChannel(new WriteBufferWaterMark(1000, 2000),
+        new DatagramServiceHandler(Service.ECHO, new Clocks(config, clock), new UdpLimits(0, 0, false, 65_507), drops,
+            nanos::get));
+    channel = slow;
+    for (int i = 0; i < 10; i++) {
+      send(CLIENT, "d".repeat(500));
+    }
+    assertThat(drops.replies()).as("until the queue passes 2000 bytes").isEqualTo(4);
+    assertThat(drops.count(UdpDrops.Reason.SEND_QUEUE_FULL)).isEqualTo(6);
+    slow.clientReadsAll();
+    send(CLIENT, "after");
+    slow.clientReadsAll();
+    int replies = 0;
+    for (DatagramPacket p; (p = slow.readOutbound()) != null; p.release()) {
+      replies++;
+    }
+    assertThat(replies).isEqualTo(5);
   }
 
   @Test

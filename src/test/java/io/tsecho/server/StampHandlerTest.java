@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
 import io.tsecho.protocol.TimeFormat;
@@ -20,8 +22,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class StampHandlerTest {
   private static final String P = "[Tue Jan  9 21:14:00 2018] ";
@@ -29,6 +34,7 @@ class StampHandlerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2018-01-09T21:14:00Z"));
   private final AtomicBoolean moreInput = new AtomicBoolean();
   private EmbeddedChannel channel;
+  private ConnectionLimits limits;
 
   private EmbeddedChannel open(Framing framing, int maxLine) {
     return open(framing, maxLine, 0);
@@ -39,11 +45,29 @@ class StampHandlerTest {
   }
 
   private EmbeddedChannel open(Framing framing, int maxLine, long partialDelayMillis, long idleTimeoutMillis) {
-    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(new StampHandler(framing, maxLine, stamper, ch -> moreInput.get(),
-        TimeUnit.MILLISECONDS.toNanos(partialDelayMillis), TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis)));
+    return open(b -> b.framing(framing).maxLine(maxLine).partialDelay(Duration.ofMillis(partialDelayMillis))
+        .idleTimeout(Duration.ofMillis(idleTimeoutMillis)));
+  }
+
+  private EmbeddedChannel open(UnaryOperator<ServerConfig.Builder> settings) {
+    limits = ConnectionLimits.of(settings.apply(ServerConfig.builder()).build());
+    channel = new EmbeddedChannel(handler());
     channel.freezeTime();
     return channel;
+  }
+
+  private StampHandler handler() {
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
+    return new StampHandler(limits, stamper, ch -> moreInput.get());
+  }
+
+  private SlowReaderChannel openSlowReader(UnaryOperator<ServerConfig.Builder> settings, int lowWaterMark,
+      int highWaterMark) {
+    limits = ConnectionLimits.of(settings.apply(ServerConfig.builder()).build());
+    SlowReaderChannel slow = new SlowReaderChannel(new WriteBufferWaterMark(lowWaterMark, highWaterMark), handler());
+    slow.freezeTime();
+    channel = slow;
+    return slow;
   }
 
   private void advance(long millis) {
@@ -267,17 +291,264 @@ class StampHandlerTest {
 
   @Test
   void aPieceIsNotAnsweredWhileReadingIsPausedByBackpressure() {
-    open(Framing.AUTO, 1024, 20);
-    channel.writeInbound(bytes("paused"));
-    channel.config().setAutoRead(false);
+    SlowReaderChannel slow = openSlowReader(b -> b.partialDelay(Duration.ofMillis(20)), 64, 256);
+    slow.writeInbound(bytes("x".repeat(300) + "\npaused"));
+    assertThat(slow.config().isAutoRead()).as("paused: the reply to the first line fills the queue").isFalse();
     advance(5_000);
-    assertThat(output()).isEmpty();
-    channel.pipeline().fireChannelWritabilityChanged(); // writable again: reading resumes
-    assertThat(channel.config().isAutoRead()).isTrue();
-    advance(19);
+    assertThat(slow.outboundMessages()).isEmpty();
+    assertThat(slow.queuedBytes()).isEqualTo(P.length() + 301);
+    slow.clientReadsAll();
+    assertThat(slow.config().isAutoRead()).isTrue();
+    assertThat(output()).isEqualTo(P + "x".repeat(300) + "\n");
+    advance(999); // the quiet period of a client that sends lines, counted from when reading resumed
+    assertThat(slow.queuedBytes()).isZero();
+    advance(1);
+    slow.clientReadsAll();
+    assertThat(output()).isEqualTo(P + "paused");
+  }
+
+  @Test
+  void backpressureHoldsInsideOneReadAndParsingResumesWhereItStopped() {
+    int lines = 20_000;
+    SlowReaderChannel slow = openSlowReader(b -> b, 1024, 4096);
+    slow.writeInbound(bytes("\n".repeat(lines)));
+    assertThat(slow.config().isAutoRead()).isFalse();
+    assertThat(slow.queuedBytes()).as("high watermark plus one chunk").isLessThanOrEqualTo(4096 + 16 * 1024);
+    StringBuilder received = new StringBuilder();
+    for (int round = 0; round < lines && slow.config().isAutoRead() == false; round++) {
+      slow.clientReads(3000);
+      received.append(output());
+      assertThat(slow.queuedBytes()).isLessThanOrEqualTo(4096 + 16 * 1024);
+    }
+    slow.clientReadsAll();
+    received.append(output());
+    assertThat(slow.config().isAutoRead()).isTrue();
+    assertThat(received.toString()).isEqualTo((P + "\n").repeat(lines));
+    assertThat(limits.stats().peakHeldPerConnection())
+        .as("queued replies plus the unparsed read")
+        .isLessThanOrEqualTo(4096 + 16 * 1024 + 4 * lines);
+    assertThat(limits.budget().used()).isZero();
+  }
+
+  @Test
+  void aClientThatHalfClosesWhileItsInputWaitsGetsEveryReplyBeforeTheClose() {
+    SlowReaderChannel slow = openSlowReader(b -> b, 64, 256);
+    slow.writeInbound(bytes("a".repeat(300) + "\nb\nc\ntail"));
+    assertThat(slow.config().isAutoRead()).isFalse();
+    slow.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    assertThat(slow.isOpen()).isTrue();
+    slow.clientReadsAll();
+    slow.runPendingTasks();
+    assertThat(output()).isEqualTo(P + "a".repeat(300) + "\n" + P + "b\n" + P + "c\n" + P + "tail");
+    assertThat(slow.isOpen()).isFalse();
+    assertThat(limits.stats().closed(CloseReason.PEER_CLOSED)).isEqualTo(1);
+  }
+
+  @Test
+  void aReadThatArrivesWhilePausedWaitsBehindTheKeptInput() {
+    SlowReaderChannel slow = openSlowReader(b -> b, 64, 256);
+    slow.writeInbound(bytes("a".repeat(300) + "\nb\nc"));
+    assertThat(slow.config().isAutoRead()).isFalse();
+    slow.writeInbound(bytes("d\ne\n")); // a read that was already under way
+    slow.clientReadsAll();
+    assertThat(output()).isEqualTo(P + "a".repeat(300) + "\n" + P + "b\n" + P + "cd\n" + P + "e\n");
+  }
+
+  @Test
+  void everyReplyArrivesInOrderWhenTheClientReadsInSmallSips() {
+    SlowReaderChannel slow = openSlowReader(b -> b.maxLine(1 << 20), 100, 400);
+    StringBuilder sent = new StringBuilder();
+    StringBuilder expected = new StringBuilder();
+    java.util.Random random = new java.util.Random(42);
+    for (int read = 0; read < 50; read++) {
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        String line = "r" + read + "l" + i + "-" + "z".repeat(random.nextInt(3) == 0 ? random.nextInt(3000) : random.nextInt(40));
+        chunk.append(line).append('\n');
+        expected.append(P).append(line).append('\n');
+      }
+      sent.append(chunk);
+      slow.writeInbound(bytes(chunk.toString()));
+      for (int sip = 0; sip < 10_000 && !slow.config().isAutoRead(); sip++) {
+        slow.clientReads(700);
+      }
+      assertThat(slow.config().isAutoRead()).as("reading resumes once the client catches up").isTrue();
+    }
+    slow.clientReadsAll();
+    assertThat(output()).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void aClientThatLeavesItsRepliesUnreadIsClosedAfterTheWriteTimeout() {
+    SlowReaderChannel slow = openSlowReader(b -> b.writeTimeout(Duration.ofSeconds(60)), 64, 256);
+    slow.writeInbound(bytes("a".repeat(300) + "\n"));
+    assertThat(slow.config().isAutoRead()).isFalse();
+    advance(59_000);
+    assertThat(slow.isOpen()).isTrue();
+    advance(2_000);
+    assertThat(slow.isOpen()).isFalse();
+    assertThat(limits.stats().closed(CloseReason.WRITE_TIMEOUT)).isEqualTo(1);
+    assertThat(limits.budget().used()).isZero();
+  }
+
+  @Test
+  void aClientThatReadsSlowlyIsNeverClosedForItsSilence() {
+    SlowReaderChannel slow = openSlowReader(b -> b.writeTimeout(Duration.ofSeconds(60)).idleTimeout(Duration.ofSeconds(30))
+        .maxLine(1 << 20), 1024, 4096);
+    slow.writeInbound(bytes(("y".repeat(99) + "\n").repeat(2000))); // 250 KB of replies for a client that sips them
+    for (int minute = 0; minute < 10; minute++) {
+      assertThat(slow.isOpen()).as("minute %d: %s", minute, limits.stats()).isTrue();
+      assertThat(slow.config().isAutoRead()).isFalse();
+      advance(50_000);
+      slow.clientReads(200);
+    }
+    assertThat(slow.isOpen()).as("ten minutes of slow reading, no input").isTrue();
+    slow.clientReadsAll();
+    assertThat(output()).endsWith(P + "y".repeat(99) + "\n");
+    assertThat(slow.config().isAutoRead()).isTrue();
+    advance(30_000);
+    assertThat(slow.isOpen()).as("caught up and silent: idle").isFalse();
+    assertThat(limits.stats().closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void aLineUnfinishedForTheLineTimeoutGetsAnErrorLineAndTheConnectionCloses() {
+    open(b -> b.framing(Framing.LINE).lineTimeout(Duration.ofSeconds(30)).idleTimeout(Duration.ZERO));
+    channel.writeInbound(bytes("done\nnot don"));
+    advance(20_000);
+    channel.writeInbound(bytes("e yet")); // more bytes do not restart the count: the line began 20 s ago
+    advance(9_999);
+    assertThat(output()).isEqualTo(P + "done\n");
+    advance(1);
+    assertThat(output()).isEqualTo("tsecho error: line not finished within 30s; closing\n");
+    channel.runPendingTasks();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(limits.stats().closed(CloseReason.LINE_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void eachLineHasItsOwnDeadline() {
+    open(b -> b.framing(Framing.LINE).lineTimeout(Duration.ofSeconds(30)));
+    channel.writeInbound(bytes("first"));
+    advance(25_000);
+    channel.writeInbound(bytes(" done\nsecond"));
+    advance(25_000);
+    assertThat(channel.isOpen()).as("the second line began 25 s ago").isTrue();
+    channel.writeInbound(bytes(" done\n"));
+    advance(60_000);
+    assertThat(output()).isEqualTo(P + "first done\n" + P + "second done\n");
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void timeSpentPausedByBackpressureDoesNotCountAgainstTheLine() {
+    SlowReaderChannel slow = openSlowReader(b -> b.framing(Framing.LINE).lineTimeout(Duration.ofSeconds(30))
+        .writeTimeout(Duration.ZERO), 64, 256);
+    slow.writeInbound(bytes("a".repeat(300) + "\nunfinished"));
+    advance(120_000);
+    assertThat(slow.isOpen()).isTrue();
+    slow.clientReadsAll();
+    advance(29_000);
+    assertThat(slow.isOpen()).isTrue();
+    slow.writeInbound(bytes(" now\n"));
+    slow.clientReadsAll();
+    assertThat(output()).isEqualTo(P + "a".repeat(300) + "\n" + P + "unfinished now\n");
+  }
+
+  @Test
+  void aConnectionThatWouldPassTheServerBudgetIsClosedAndTheOthersGoOn() {
+    limits = ConnectionLimits.of(ServerConfig.builder().framing(Framing.LINE).maxLine(1 << 20)
+        .maxBuffered(ServerConfig.MIN_MAX_BUFFERED).build());
+    EmbeddedChannel first = new EmbeddedChannel(handler());
+    EmbeddedChannel second = new EmbeddedChannel(handler());
+    try {
+      first.writeInbound(bytes("f".repeat(600_000)));
+      assertThat(limits.budget().used()).isEqualTo(600_000);
+      second.writeInbound(bytes("s".repeat(600_000)));
+      second.runPendingTasks();
+      ByteBuf error = second.readOutbound();
+      assertThat(error.toString(ISO_8859_1)).isEqualTo("tsecho error: server buffer limit reached; closing\n");
+      error.release();
+      second.close();
+      assertThat(limits.stats().closed(CloseReason.BUFFER_LIMIT)).isEqualTo(1);
+      first.writeInbound(bytes("\n"));
+      int replied = 0;
+      for (ByteBuf reply; (reply = first.readOutbound()) != null; ) {
+        replied += reply.readableBytes();
+        reply.release();
+      }
+      assertThat(replied).isEqualTo(P.length() + 600_001);
+      assertThat(limits.budget().used()).isZero();
+    } finally {
+      first.finishAndReleaseAll();
+      second.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aPartialLineIsHeldInABufferOfItsOwnSize() {
+    open(b -> b.framing(Framing.LINE));
+    channel.writeInbound(bytes("x".repeat(1000)));
+    assertThat(limits.budget().used()).isEqualTo(1000);
+    channel.writeInbound(bytes("y".repeat(100)));
+    assertThat(limits.budget().used()).as("grown by half at most").isEqualTo(1500);
+    channel.writeInbound(bytes("\n"));
+    assertThat(limits.budget().used()).isZero();
+  }
+
+  @Test
+  void aTrailingPieceIsAnsweredEvenWhenTheBatchEndedAtItsReadLimitAndNoReadFollows() {
+    open(Framing.AUTO, 1024, 20);
+    moreInput.set(true); // the last read filled its buffer, and the transport never reads again
+    channel.writeInbound(bytes("a\nstranded"));
+    assertThat(output()).isEqualTo(P + "a\n");
+    advance(999);
     assertThat(output()).isEmpty();
     advance(1);
-    assertThat(output()).isEqualTo(P + "paused");
+    assertThat(output()).isEqualTo(P + "stranded");
+    assertThat(limits.stats().piecesAnswered()).isEqualTo(1);
+  }
+
+  @Test
+  void withNoQuietPeriodAStrandedPieceIsAnsweredAfterAMillisecond() {
+    open(Framing.AUTO, 1024, 0);
+    moreInput.set(true);
+    channel.writeInbound(bytes("stranded"));
+    assertThat(output()).isEmpty();
+    advance(1);
+    assertThat(output()).isEqualTo(P + "stranded");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Framing.class, names = {"AUTO", "LINE"})
+  void aLineOfExactlyTheLimitSplitAcrossReadsAtAnyOffsetIsAnswered(Framing framing) {
+    String line = "0123456789abcdef";
+    for (int cut = 0; cut <= line.length(); cut++) {
+      open(framing, line.length(), 20);
+      moreInput.set(true);
+      channel.writeInbound(bytes(line.substring(0, cut)));
+      channel.writeInbound(bytes(line.substring(cut) + "\n"));
+      assertThat(output()).as("cut at %d", cut).isEqualTo(P + line + "\n");
+      assertThat(channel.isOpen()).isTrue();
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Framing.class, names = {"AUTO", "LINE"})
+  void aLineOneByteOverTheLimitSplitAcrossReadsIsRefused(Framing framing) {
+    String line = "0123456789abcdefg";
+    for (int cut = 0; cut <= line.length(); cut++) {
+      open(framing, line.length() - 1, 20);
+      moreInput.set(true);
+      channel.writeInbound(bytes(line.substring(0, cut)));
+      if (channel.isOpen()) {
+        channel.writeInbound(bytes(line.substring(cut) + "\n"));
+      }
+      channel.runPendingTasks();
+      assertThat(output()).as("cut at %d", cut).startsWith("tsecho error: line too long");
+      channel.finishAndReleaseAll();
+    }
   }
 
   @Test

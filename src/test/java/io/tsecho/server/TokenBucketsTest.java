@@ -12,7 +12,7 @@ class TokenBucketsTest {
 
   @Test
   void aBucketHoldsOneSecondOfTokensAndRefillsAtTheRate() {
-    TokenBuckets buckets = new TokenBuckets(1, 10, now::get, 0);
+    TokenBuckets buckets = new TokenBuckets(1, 10, now::get, 0, 128);
     for (int i = 0; i < 10; i++) {
       assertThat(buckets.tryAcquire(0)).as("token %d", i).isTrue();
     }
@@ -32,7 +32,7 @@ class TokenBucketsTest {
 
   @Test
   void sourcesHaveTheirOwnBuckets() throws Exception {
-    TokenBuckets buckets = new TokenBuckets(16_384, 2, now::get, 12345);
+    TokenBuckets buckets = new TokenBuckets(16_384, 2, now::get, 12345, 64);
     InetAddress a = InetAddress.getByName("127.0.0.1");
     InetAddress b = InetAddress.getByName("127.0.0.2");
     assertThat(buckets.slot(a)).isNotEqualTo(buckets.slot(b));
@@ -44,7 +44,7 @@ class TokenBucketsTest {
 
   @Test
   void theTableSizeIsAPowerOfTwoAndSlotsStayInside() throws Exception {
-    TokenBuckets buckets = new TokenBuckets(1000, 1, now::get, 7);
+    TokenBuckets buckets = new TokenBuckets(1000, 1, now::get, 7, 64);
     for (int i = 0; i < 256; i++) {
       assertThat(buckets.slot(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) i}))).isBetween(0, 1023);
     }
