@@ -9,8 +9,8 @@ import io.tsecho.config.ServerConfig;
  * @param budget bytes all connections may hold at once
  * @param stats what the connections did
  */
-record ConnectionLimits(ServerConfig config, BufferBudget budget, ConnectionStats stats) {
-  static ConnectionLimits of(ServerConfig config) {
+public record ConnectionLimits(ServerConfig config, BufferBudget budget, ConnectionStats stats) {
+  public static ConnectionLimits of(ServerConfig config) {
     return new ConnectionLimits(config, new BufferBudget(config.maxBuffered()), new ConnectionStats());
   }
 }

@@ -3,12 +3,14 @@ package io.tsecho.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.tsecho.protocol.Framing;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.protocol.Stamper;
 import io.tsecho.protocol.TimeFormat;
+import io.tsecho.server.ConnectionLimits;
 import io.tsecho.server.StampHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,7 +51,8 @@ public class StampPathBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse(timeFormat, ZoneOffset.UTC), Clock.systemUTC());
-    channel = new EmbeddedChannel(new StampHandler(Framing.AUTO, 65_536, stamper, ch -> false, 0, 0));
+    ServerConfig config = ServerConfig.builder().partialDelay(Duration.ZERO).idleTimeout(Duration.ZERO).build();
+    channel = new EmbeddedChannel(new StampHandler(ConnectionLimits.of(config), stamper, ch -> false));
     batch = ByteBufAllocator.DEFAULT.directBuffer(LINES * 64); // the server's own allocator
     for (int i = 0; i < LINES; i++) {
       batch.writeBytes(String.format("%063d\n", i).getBytes(StandardCharsets.US_ASCII)); // 64 bytes
