@@ -17,8 +17,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 # ---- The server and its flags, in one place ---------------------------------------------------------
-# UDP load, datagrams/s from one source. The server's UDP limits are set above it rather than lifted,
-# so that the rate limiter is on the path without dropping anything.
+# UDP load, datagrams/s, all from 127.0.0.1. The server's UDP limits are lifted: a load generator that
+# catches up after the machine held it back sends far above its average, and a per-source limit would
+# then drop datagrams that the soak counts as missing.
 udp_rate=2000
 # The server's framing: in line framing a piece without a newline is held and never answered, which is
 # what the stalling clients exercise; the soak's clients also know auto.
@@ -31,7 +32,7 @@ server_flags=(
   --host 127.0.0.1 --port 0 --udp
   --framing "$framing"
   --idle-timeout 60s
-  --udp-rate $((udp_rate * 2)) --udp-budget $((udp_rate * 4))
+  --udp-rate 0 --udp-budget 0
   --backlog 4096
 )
 # Native Memory Tracking is what the direct-memory samples read (bench/soak/.../Sampler.java).
@@ -137,6 +138,9 @@ if [[ -z "$capacity" ]]; then
   echo "soak: capacity $capacity requests/s (closed loop, 50 connections x 16 in flight, 5 s)" >&2
 fi
 pipelining_rate=$((capacity / 2 - udp_rate))
+# Each slow reader's connection carries half as many requests again as its window, and at least
+# 20000 (3.7 minutes of reading), so that runs of a few minutes see connections end too.
+slow_lines=$((slow_window * 3 / 2 > 20000 ? slow_window * 3 / 2 : 20000))
 [[ $pipelining_rate -gt 0 ]] || { echo "soak: capacity $capacity is too low for this load" >&2; exit 1; }
 
 cat >"$out/run.txt" <<EOF
@@ -145,7 +149,7 @@ commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEA
 $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)
 server: TSECHO_JAVA_OPTS='$server_java_opts' ./tsecho serve ${server_flags[*]}
 capacity $capacity requests/s; load at half of it: pipelining $pipelining_rate requests/s on $pipelining_connections connections, UDP $udp_rate datagrams/s
-churn $churn_rate connections/s; $slow_readers slow readers at 8 KiB/s, $slow_window requests unanswered at most; $stallers stalling clients, closed by the server after $stall_close_after
+churn $churn_rate connections/s; $slow_readers slow readers at 8 KiB/s, $slow_lines requests per connection, $slow_window unanswered at most; $stallers stalling clients, closed by the server after $stall_close_after
 EOF
 
 # ---- The load ------------------------------------------------------------------------------------------------------
@@ -162,7 +166,7 @@ udp=$!
 children+=("$udp")
 timeout -k 10 $bound "${soak[@]}" run --port "$port" --pid "$server_pid" --duration "${duration_s}s" --out "$out" \
   --framing "$framing" --stall-close-after "$stall_close_after" --churn-rate "$churn_rate" \
-  --slow-readers "$slow_readers" --slow-window "$slow_window" --stallers "$stallers" --sample-every "$sample_every" 2> >(tee "$out/soak-run.log" >&2) &
+  --slow-readers "$slow_readers" --slow-window "$slow_window" --slow-lines "$slow_lines" --stallers "$stallers" --sample-every "$sample_every" 2> >(tee "$out/soak-run.log" >&2) &
 clients=$!
 children+=("$clients")
 

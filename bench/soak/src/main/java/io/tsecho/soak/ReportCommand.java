@@ -202,7 +202,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     String after = minutes(settleSeconds);
     s.append("\n| server | first sample | max while settling (").append(after).append(") | last | slope after ")
-        .append(after).append(", per min | growing when slope above, and last above max by | verdict |\n");
+        .append(after).append(", per min | growing when the slope is above, and the last 3 samples above the max by | verdict |\n");
     s.append("|---|---:|---:|---:|---:|---|---|\n");
     for (Trend t : judged) {
       s.append(trendRow(t, t.growing() ? "**growing**" : t.judgeable() ? "steady" : "**not judged**",
