@@ -24,14 +24,15 @@ udp_rate=2000
 # The server's framing: in line framing a piece without a newline is held and never answered, which is
 # what the stalling clients exercise; the soak's clients also know auto.
 framing=line
+idle_timeout=60s
 # When the server must close a client that stopped in the middle of a line: the first of the server's
-# time-outs that applies to it (today --idle-timeout; with --line-timeout, the smaller of the two).
+# time-outs that applies to it (today the idle time-out; with --line-timeout, the smaller of the two).
 # About half the stalling clients wait for it.
-stall_close_after=60s
+stall_close_after=$idle_timeout
 server_flags=(
   --host 127.0.0.1 --port 0 --udp
   --framing "$framing"
-  --idle-timeout 60s
+  --idle-timeout "$idle_timeout"
   --udp-rate 0 --udp-budget 0
   --backlog 4096
 )
@@ -40,7 +41,8 @@ server_java_opts="-XX:NativeMemoryTracking=summary"
 
 # ---- The soak's own clients ----------------------------------------------------------------------------
 churn_rate=50          # one-line clients per second
-slow_readers=4         # at once, each reading 8 KiB/s
+slow_readers=4         # at once
+slow_read_rate=8192    # bytes/s each
 slow_window=70000      # requests each keeps unanswered (--slow-window)
 stallers=32            # at once
 sample_every=10s
@@ -127,7 +129,8 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [[ -n "$port" ]] || { echo "soak: the server did not listen within 60 s" >&2; exit 1; }
-server_pid="$(pgrep -P "$server_guard")"   # ./tsecho execs java, so timeout's child is the server's JVM
+server_pid="$(pgrep -P "$server_guard" || true)"   # ./tsecho execs java, so timeout's child is the server's JVM
+[[ -n "$server_pid" ]] || { echo "soak: cannot find the server's process" >&2; exit 1; }
 echo "soak: server pid $server_pid listening on 127.0.0.1:$port (tcp and udp)" >&2
 
 # ---- Half of this machine's capacity ------------------------------------------------------------------------
@@ -138,10 +141,10 @@ if [[ -z "$capacity" ]]; then
   echo "soak: capacity $capacity requests/s (closed loop, 50 connections x 16 in flight, 5 s)" >&2
 fi
 pipelining_rate=$((capacity / 2 - udp_rate))
-# Each slow reader's connection carries half as many requests again as its window, and at least
-# 20000 (3.7 minutes of reading), so that runs of a few minutes see connections end too.
-slow_lines=$((slow_window * 3 / 2 > 20000 ? slow_window * 3 / 2 : 20000))
 [[ $pipelining_rate -gt 0 ]] || { echo "soak: capacity $capacity is too low for this load" >&2; exit 1; }
+# Each slow reader's connection carries half as many requests again as its window, and at least
+# 20000 (3.7 minutes of reading at 8 KiB/s), so that runs of a few minutes see connections end too.
+slow_lines=$((slow_window * 3 / 2 > 20000 ? slow_window * 3 / 2 : 20000))
 
 cat >"$out/run.txt" <<EOF
 started $(date -u +%Y-%m-%dT%H:%M:%SZ), $duration_s s, settling time $settle_s s, sampled every $sample_every
@@ -149,7 +152,7 @@ commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEA
 $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)
 server: TSECHO_JAVA_OPTS='$server_java_opts' ./tsecho serve ${server_flags[*]}
 capacity $capacity requests/s; load at half of it: pipelining $pipelining_rate requests/s on $pipelining_connections connections, UDP $udp_rate datagrams/s
-churn $churn_rate connections/s; $slow_readers slow readers at 8 KiB/s, $slow_lines requests per connection, $slow_window unanswered at most; $stallers stalling clients, closed by the server after $stall_close_after
+churn $churn_rate connections/s; $slow_readers slow readers at $slow_read_rate bytes/s, $slow_lines requests per connection, $slow_window unanswered at most; $stallers stalling clients, closed by the server after $stall_close_after
 EOF
 
 # ---- The load ------------------------------------------------------------------------------------------------------
@@ -166,7 +169,8 @@ udp=$!
 children+=("$udp")
 timeout -k 10 $bound "${soak[@]}" run --port "$port" --pid "$server_pid" --duration "${duration_s}s" --out "$out" \
   --framing "$framing" --stall-close-after "$stall_close_after" --churn-rate "$churn_rate" \
-  --slow-readers "$slow_readers" --slow-window "$slow_window" --slow-lines "$slow_lines" --stallers "$stallers" --sample-every "$sample_every" 2> >(tee "$out/soak-run.log" >&2) &
+  --slow-readers "$slow_readers" --slow-read-rate "$slow_read_rate" --slow-window "$slow_window" \
+  --slow-lines "$slow_lines" --stallers "$stallers" --sample-every "$sample_every" 2> >(tee "$out/soak-run.log" >&2) &
 clients=$!
 children+=("$clients")
 
@@ -175,8 +179,19 @@ rc=0; wait "$udp" || rc=$?; echo "$rc" >"$out/bench-udp.rc"
 wait "$clients" || true   # its verdict is in run-end.txt and clients.csv
 
 # ---- Stop the server, then judge ------------------------------------------------------------------------------------
+# The server says it waits a few seconds at most for slow readers on SIGTERM; it gets 30.
 kill -TERM "$server_pid" 2>/dev/null || true
-rc=0; wait "$server_guard" || rc=$?; echo "$rc" >"$out/server.rc"
+for _ in $(seq 1 300); do
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$server_pid" 2>/dev/null; then
+  kill -KILL "$server_pid" 2>/dev/null || true
+  echo "still running 30 s after SIGTERM; killed" >"$out/server.rc"
+  wait "$server_guard" || true
+else
+  rc=0; wait "$server_guard" || rc=$?; echo "$rc" >"$out/server.rc"
+fi
 children=()
 
 verdict=0
