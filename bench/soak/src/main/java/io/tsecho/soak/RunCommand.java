@@ -151,12 +151,19 @@ final class RunCommand implements Callable<Integer> {
         }
         deadline.sleepUntil(at);
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (!sampler.serverAlive()) {
+        Sample s = null;
+        try {
+          s = sampler.serverAlive() ? sampler.take(seconds) : null;
+        } catch (IOException e) {
+          if (sampler.serverAlive()) {
+            throw e;
+          }
+        }
+        if (s == null) { // gone before or while it was sampled
           deadline.endNow();
           errors.add("sampler", String.format(Locale.ROOT, "the server (pid %d) exited %.0f s into the run", pid, seconds));
           return String.format(Locale.ROOT, "the server exited %.0f s into the run", seconds);
         }
-        Sample s = sampler.take(seconds);
         csv.println(s.csv());
         csv.flush();
         if (k % 6 == 0) {
