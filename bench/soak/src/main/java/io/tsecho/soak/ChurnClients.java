@@ -59,9 +59,10 @@ final class ChurnClients implements SoakClient {
     tally.connections.increment();
     try {
       socket.setSoTimeout(POLL_MILLIS);
-      byte[] payload = Payload.of("churn", id, 0, 16 + (int) (id % 200));
+      int length = 16 + (int) (id % 200); // lines of every length from 16 to 215 bytes
+      byte[] payload = Payload.of("churn", id, 0, length);
       long sentMillis = System.currentTimeMillis();
-      socket.getOutputStream().write(Payload.line("churn", id, 0, 16 + (int) (id % 200)));
+      socket.getOutputStream().write(Payload.line("churn", id, 0, length));
       tally.requests.increment();
       LineReader in = new LineReader(socket.getInputStream(), Throttle.NONE, 8192);
       byte[] reply = in.readLine(System.nanoTime() + REPLY_TIMEOUT_NANOS);
