@@ -25,14 +25,15 @@ udp_rate=2000
 # what the stalling clients exercise; the soak's clients also know auto.
 framing=line
 idle_timeout=60s
+line_timeout=30s
 # When the server must close a client that stopped in the middle of a line: the first of the server's
-# time-outs that applies to it (today the idle time-out; with --line-timeout, the smaller of the two).
-# About half the stalling clients wait for it.
-stall_close_after=$idle_timeout
+# time-outs that applies to it, here the line time-out. About half the stalling clients wait for it.
+stall_close_after=$line_timeout
 server_flags=(
   --host 127.0.0.1 --port 0 --udp
   --framing "$framing"
   --idle-timeout "$idle_timeout"
+  --line-timeout "$line_timeout"
   --udp-rate 0 --udp-budget 0
   --backlog 4096
 )
