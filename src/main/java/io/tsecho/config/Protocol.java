@@ -2,13 +2,25 @@ package io.tsecho.config;
 
 import java.util.Locale;
 
-/** The socket type a listener uses. */
+/** What a listener speaks on its socket. */
 public enum Protocol {
   TCP,
-  UDP;
+  UDP,
+  /** TCP with TLS on top. */
+  TLS;
 
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the listener's socket is a TCP stream (TCP or TLS) rather than UDP datagrams. */
+  public boolean isStream() {
+    return this != UDP;
+  }
+
+  /** The kind of socket underneath: TLS listeners take TCP ports. */
+  public Protocol socket() {
+    return this == TLS ? TCP : this;
   }
 
   public static Protocol parse(String name) {
@@ -17,6 +29,6 @@ public enum Protocol {
         return p;
       }
     }
-    throw new IllegalArgumentException("'" + name + "' is not a protocol; use tcp or udp");
+    throw new IllegalArgumentException("'" + name + "' is not a protocol; use tcp, udp or tls");
   }
 }

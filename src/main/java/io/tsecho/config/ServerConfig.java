@@ -23,6 +23,12 @@ import java.util.Objects;
  *     {@link Duration#ZERO} for ever
  * @param maxBuffered the most bytes the server holds for all clients at once: partial lines,
  *     unanswered input and queued replies
+ * @param proxy whether TCP connections start with a PROXY protocol header, and from whom it is believed
+ * @param access which client addresses are served
+ * @param tls the TLS identity of {@code tls} listeners, or null when there are none
+ * @param admin the admin endpoint and drain delay, or null for none
+ * @param trace log every socket event of every connection, in the words of the socket API
+ * @param instance the name this server gives itself in whoami replies
  */
 public record ServerConfig(
     List<Listener> listeners,
@@ -44,7 +50,13 @@ public record ServerConfig(
     Duration writeTimeout,
     int maxConnections,
     long maxBuffered,
-    UdpLimits udpLimits) {
+    UdpLimits udpLimits,
+    ProxySettings proxy,
+    AccessRules access,
+    TlsSettings tls,
+    AdminSettings admin,
+    boolean trace,
+    String instance) {
 
   public static final int DEFAULT_PORT = 21566;
   public static final int MAX_BUFFER_SIZE = 1 << 20;
@@ -86,6 +98,19 @@ public record ServerConfig(
     Checks.requireRange("max buffered", maxBuffered, MIN_MAX_BUFFERED, 1L << 40);
     Objects.requireNonNull(udpLimits, "udpLimits");
     requireBoundedUdpReplies(listeners, timeFormat);
+    Objects.requireNonNull(proxy, "proxy");
+    Objects.requireNonNull(access, "access");
+    boolean anyTls = listeners.stream().anyMatch(l -> l.protocol() == Protocol.TLS);
+    if (anyTls && tls == null) {
+      throw new IllegalArgumentException("a tls listener needs --tls-cert and --tls-key, or --tls-self-signed");
+    }
+    if (!anyTls && tls != null) {
+      throw new IllegalArgumentException("TLS settings given but no listener uses TLS: add --tls or a --listen with tls");
+    }
+    Objects.requireNonNull(instance, "instance");
+    if (instance.isBlank() || instance.length() > 253 || !instance.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new IllegalArgumentException("instance must be 1 to 253 printable characters without spaces, got '" + instance + "'");
+    }
   }
 
   private static void requireTimeout(String what, Duration timeout) {
@@ -108,6 +133,26 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The pod name in Kubernetes ({@code $HOSTNAME}), else the machine's host name as the kernel has
+   * it; read from a file rather than through a name lookup, which can take seconds.
+   */
+  public static String defaultInstance() {
+    String fromEnvironment = System.getenv("HOSTNAME");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment.trim();
+    }
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/kernel/hostname"));
+      if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+        return lines.get(0).trim();
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or no /proc: fall through
+    }
+    return "tsecho";
+  }
+
   /** The defaults of {@code tsecho serve}, ready to be changed. */
   public static Builder builder() {
     return new Builder();
@@ -121,6 +166,7 @@ public record ServerConfig(
     private Service service = Service.STAMP;
     private boolean tcp = true;
     private boolean udp;
+    private boolean tlsListener;
     private UdpLimits udpLimits = UdpLimits.DEFAULTS;
     private int backlog = DEFAULT_BACKLOG;
     private Framing framing = Framing.AUTO;
@@ -140,6 +186,12 @@ public record ServerConfig(
     private Duration writeTimeout = Duration.ofSeconds(60);
     private int maxConnections = 10_000;
     private long maxBuffered = DEFAULT_MAX_BUFFERED;
+    private ProxySettings proxy = ProxySettings.OFF;
+    private AccessRules access = AccessRules.OPEN;
+    private TlsSettings tls;
+    private AdminSettings admin;
+    private boolean trace;
+    private String instance;
 
     private Builder() {}
 
@@ -169,12 +221,20 @@ public record ServerConfig(
     public Builder writeTimeout(Duration writeTimeout) { this.writeTimeout = writeTimeout; return this; }
     public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
     public Builder maxBuffered(long maxBuffered) { this.maxBuffered = maxBuffered; return this; }
+    public Builder proxy(ProxySettings proxy) { this.proxy = proxy; return this; }
+    public Builder access(AccessRules access) { this.access = access; return this; }
+    /** The TLS identity; with {@code defaultListenerTls}, the default listener speaks TLS. */
+    public Builder tls(TlsSettings tls) { this.tls = tls; return this; }
+    public Builder defaultListenerTls(boolean tlsListener) { this.tlsListener = tlsListener; return this; }
+    public Builder admin(AdminSettings admin) { this.admin = admin; return this; }
+    public Builder trace(boolean trace) { this.trace = trace; return this; }
+    public Builder instance(String instance) { this.instance = instance; return this; }
 
     public ServerConfig build() {
       List<Listener> all = new ArrayList<>(listeners);
       if (all.isEmpty()) {
         if (tcp) {
-          all.add(new Listener(service, Protocol.TCP, host, port));
+          all.add(new Listener(service, tlsListener ? Protocol.TLS : Protocol.TCP, host, port));
         }
         if (udp) {
           all.add(new Listener(service, Protocol.UDP, host, port));
@@ -183,7 +243,7 @@ public record ServerConfig(
       return new ServerConfig(all, backlog, framing, bufferSize, maxLine,
           TimeFormat.parse(timeFormat, zone), zone, tcpNoDelay, keepAlive, receiveBufferSize,
           sendBufferSize, transport, threads, idleTimeout, partialDelay, lineTimeout, writeTimeout, maxConnections,
-          maxBuffered, udpLimits);
+          maxBuffered, udpLimits, proxy, access, tls, admin, trace, instance != null ? instance : defaultInstance());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.tsecho.config.AccessRules;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
 import java.net.InetSocketAddress;
@@ -29,17 +30,26 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final UdpLimits limits;
   private final TokenBuckets perSource;
   private final TokenBuckets global;
+  private final AccessRules access;
   private final UdpDrops drops;
+  private final ListenerEvents events;
   private boolean wroteInBatch;
   private byte[] tooLarge;
   private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
+    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE, nanoClock);
+  }
+
+  DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
+      ListenerEvents events, LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
     this.service = service;
     this.clocks = clocks;
     this.limits = limits;
+    this.access = access;
     this.drops = drops;
+    this.events = events;
     int seed = ThreadLocalRandom.current().nextInt();
     this.perSource = limits.perSourceRate() > 0
         ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed, limits.ipv6PrefixLength()) : null;
@@ -49,32 +59,43 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     InetSocketAddress sender = packet.sender();
+    ByteBuf request = packet.content();
+    events.datagramReceived(ctx.channel().eventLoop(), request.readableBytes());
     if (!limits.allowLowPorts() && sender.getPort() < 1024) {
-      drops.record(UdpDrops.Reason.LOW_PORT, sender);
+      drop(ctx, UdpDrops.Reason.LOW_PORT, sender);
+      return;
+    }
+    if (!access.admits(sender.getAddress())) {
+      drop(ctx, UdpDrops.Reason.ACCESS_DENIED, sender);
       return;
     }
     if (!hasRoomToSend(ctx)) {
-      drops.record(UdpDrops.Reason.SEND_QUEUE_FULL, sender);
+      drop(ctx, UdpDrops.Reason.SEND_QUEUE_FULL, sender);
       return;
     }
     if (perSource != null && !perSource.tryAcquire(sender.getAddress())) {
-      drops.record(UdpDrops.Reason.SOURCE_RATE, sender);
+      drop(ctx, UdpDrops.Reason.SOURCE_RATE, sender);
       return;
     }
     if (global != null && !global.tryAcquire(0)) {
-      drops.record(UdpDrops.Reason.GLOBAL_BUDGET, sender);
+      drop(ctx, UdpDrops.Reason.GLOBAL_BUDGET, sender);
       return;
     }
-    ByteBuf request = packet.content();
     ByteBuf reply = reply(ctx, request, sender);
     if (reply.readableBytes() > request.readableBytes() + UdpLimits.MAX_REPLY_GROWTH) {
       // Checked at start-up for every format; kept here as the last guard against amplification.
       reply.release();
       throw new IllegalStateException("a " + service.cliName() + " reply outgrew its request");
     }
+    events.datagramReplied(ctx.channel().eventLoop(), reply.readableBytes());
     ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
     drops.replied();
     wroteInBatch = true;
+  }
+
+  private void drop(ChannelHandlerContext ctx, UdpDrops.Reason reason, InetSocketAddress sender) {
+    drops.record(reason, sender);
+    events.datagramDropped(ctx.channel().eventLoop(), reason);
   }
 
   /**
@@ -104,7 +125,7 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         byte[] prefix = clocks.replyPrefix().current();
         int length = prefix.length + request.readableBytes();
         if (length > limits.maxDatagram()) {
-          drops.record(UdpDrops.Reason.TOO_LARGE, sender);
+          drop(ctx, UdpDrops.Reason.TOO_LARGE, sender);
           return ctx.alloc().ioBuffer(96).writeBytes(tooLargeReply(limits.maxDatagram() - prefix.length));
         }
         return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix), request, request.readerIndex(),

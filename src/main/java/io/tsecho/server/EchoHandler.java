@@ -12,8 +12,8 @@ import io.tsecho.config.Service;
 final class EchoHandler extends TcpServiceHandler {
   private boolean wroteInBatch;
 
-  EchoHandler(ConnectionLimits limits) {
-    super(Service.ECHO, limits);
+  EchoHandler(ConnectionLimits limits, ListenerEvents events) {
+    super(Service.ECHO, limits, events);
   }
 
   @Override

@@ -15,6 +15,10 @@ public final class ErrorReplies {
     return line("too many connections (limit " + maxConnections + "); closing");
   }
 
+  public static byte[] tooManyFromSource(int limit) {
+    return line("too many connections from your address (limit " + limit + "); closing");
+  }
+
   public static byte[] bufferLimit() {
     return line("server buffer limit reached; closing");
   }

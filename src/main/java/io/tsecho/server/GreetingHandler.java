@@ -13,14 +13,13 @@ import java.util.function.Supplier;
 final class GreetingHandler extends TcpServiceHandler {
   private final Supplier<byte[]> greeting;
 
-  GreetingHandler(Service service, ConnectionLimits limits, Supplier<byte[]> greeting) {
-    super(service, limits); // it closes at once; closeAfterWrites bounds how long that may take
+  GreetingHandler(Service service, ConnectionLimits limits, ListenerEvents events, Supplier<byte[]> greeting) {
+    super(service, limits, events); // it closes at once; closeAfterWrites bounds how long that may take
     this.greeting = greeting;
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    super.channelActive(ctx);
+  protected void onOpen(ChannelHandlerContext ctx) {
     byte[] bytes = greeting.get();
     countReply(bytes.length);
     closeAfterWrites(ctx, CloseReason.SERVED, Unpooled.wrappedBuffer(bytes));

@@ -10,22 +10,37 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
-/** Sends a connection over the limit its one error line and closes it. Stateless, so shared. */
+/**
+ * Sends a refused connection its one error line and closes it. Stateless, so shared. It works
+ * whether it is in the pipeline before the connection is active or is put there afterwards.
+ */
 @Sharable
 final class RefuseHandler extends ChannelInboundHandlerAdapter {
+  /** How long a refused client may take to close its side after reading the error line. */
+  private static final long LINGER_MILLIS = 1_000;
+
   private final byte[] message;
 
   RefuseHandler(byte[] message) {
     this.message = message;
   }
 
-  /** How long a refused client may take to close its side after reading the error line. */
-  private static final long LINGER_MILLIS = 1_000;
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      refuse(ctx);
+    }
+  }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    refuse(ctx);
+  }
+
+  private void refuse(ChannelHandlerContext ctx) {
     // Half-close and drain rather than close: a close with unread input resets the connection,
     // and the reset can destroy the error line before the client reads it.
+    ctx.channel().config().setAutoRead(true);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(message)).addListener((ChannelFuture f) -> {
       if (f.isSuccess() && f.channel() instanceof DuplexChannel) {
         ((DuplexChannel) f.channel()).shutdownOutput();

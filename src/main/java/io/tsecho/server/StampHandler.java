@@ -70,11 +70,16 @@ public final class StampHandler extends TcpServiceHandler {
   private long resumedNanos;
   private boolean sentNewline;
 
+  /** A handler that reports to no listener's events: for benchmarks and tests. */
+  public StampHandler(ConnectionLimits limits, Stamper stamper, InputProbe input) {
+    this(limits, ListenerEvents.NONE, stamper, input);
+  }
+
   /**
    * @param input tells whether a read batch may have left bytes in the socket
    */
-  public StampHandler(ConnectionLimits limits, Stamper stamper, InputProbe input) {
-    super(Service.STAMP, limits);
+  public StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input) {
+    super(Service.STAMP, limits, events);
     ServerConfig config = limits.config();
     this.framing = config.framing();
     this.maxLine = config.maxLine();

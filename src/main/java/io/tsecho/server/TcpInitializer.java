@@ -4,37 +4,32 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
+import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
-import io.tsecho.config.Service;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds each accepted connection's pipeline for its listener's service, or refuses the connection
- * when the server already serves {@code --max-connections}. The count is shared by every TCP listener.
+ * Builds each accepted connection's pipeline for its listener: the stages its features need (PROXY
+ * header, access control, TLS, trace), then the service; or refuses the connection when the server
+ * already serves {@code --max-connections}, a count shared by every TCP listener.
  */
 final class TcpInitializer extends ChannelInitializer<Channel> {
-  private final Service service;
-  private final ServerConfig config;
-  private final ConnectionLimits limits;
-  private final Clocks clocks;
-  private final ChannelGroup connections;
-  private final AtomicInteger open;
+  private final Listener listener;
+  private final ServerContext server;
+  private final ListenerEvents events;
+  private final List<ConnectionStage> stages;
+  private final int gates;
   private final RefuseHandler refuse;
-  private final RateLimitedLog refusals;
 
-  TcpInitializer(Service service, ConnectionLimits limits, Clocks clocks, ChannelGroup connections, AtomicInteger open,
-      RateLimitedLog refusals) {
-    this.service = service;
-    this.config = limits.config();
-    this.limits = limits;
-    this.clocks = clocks;
-    this.connections = connections;
-    this.open = open;
-    this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(limits.config().maxConnections()));
-    this.refusals = refusals;
+  TcpInitializer(Listener listener, ServerContext server, ListenerEvents events, List<ConnectionStage> stages) {
+    this.listener = listener;
+    this.server = server;
+    this.events = events;
+    this.stages = List.copyOf(stages);
+    this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
+    this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
   }
 
   /** The refusal log shared by the TCP listeners of one server. */
@@ -46,28 +41,39 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline pipeline = ch.pipeline();
-    if (open.incrementAndGet() > config.maxConnections()) {
-      open.decrementAndGet();
-      refusals.record(ch.remoteAddress());
+    if (server.open().incrementAndGet() > server.config().maxConnections()) {
+      server.open().decrementAndGet();
+      server.refusals().record(ch.remoteAddress());
+      events.refused(ch.eventLoop(), ListenerEvents.Refusal.TOO_MANY_CONNECTIONS);
       pipeline.addLast(PipelineNames.REFUSE, refuse);
       return;
     }
-    ch.closeFuture().addListener(f -> open.decrementAndGet());
-    connections.add(ch);
-    pipeline.addLast(PipelineNames.SERVICE, handler());
+    events.accepted(ch.eventLoop());
+    ch.closeFuture().addListener(f -> server.open().decrementAndGet());
+    server.connections().add(ch);
+    for (ConnectionStage stage : stages) {
+      pipeline.addLast(stage.name(), stage.newHandler(ch));
+    }
+    if (gates == 0) {
+      pipeline.addLast(PipelineNames.SERVICE, service());
+    } else {
+      pipeline.addLast(PipelineNames.SERVICE_STARTER, new ServiceStarter(gates, this::service));
+    }
   }
 
-  private ChannelHandler handler() {
-    switch (service) {
+  private ChannelHandler service() {
+    ConnectionLimits limits = server.limits();
+    Clocks clocks = server.clocks();
+    switch (listener.service()) {
       case ECHO:
-        return new EchoHandler(limits);
+        return new EchoHandler(limits, events);
       case DAYTIME:
-        return new GreetingHandler(service, limits, clocks.daytime()::current);
+        return new GreetingHandler(listener.service(), limits, events, clocks.daytime()::current);
       case TIME:
-        return new GreetingHandler(service, limits, clocks::rfc868);
+        return new GreetingHandler(listener.service(), limits, events, clocks::rfc868);
       case STAMP:
       default:
-        return new StampHandler(limits, clocks.replyPrefix(), InputProbe.SOCKET);
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET);
     }
   }
 }

@@ -42,6 +42,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
 
   private final Service service;
   private final ConnectionLimits limits;
+  private final ListenerEvents events;
   private final long idleTimeoutNanos;
   private final long writeTimeoutNanos;
 
@@ -66,15 +67,21 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private boolean inputShutdown;
   private Future<?> forcedClose;
   private long openedAtNanos;
+  private boolean opened;
   private long bytesIn;
   private long bytesOut;
   private long messages;
+  /** What the listener's events have been told of, so that each batch reports only what is new. */
+  private long reportedIn;
+  private long reportedOut;
+  private long reportedMessages;
   private CloseReason closeReason;
   private String closeDetail;
 
-  TcpServiceHandler(Service service, ConnectionLimits limits) {
+  TcpServiceHandler(Service service, ConnectionLimits limits, ListenerEvents events) {
     this.service = service;
     this.limits = limits;
+    this.events = events;
     this.idleTimeoutNanos = limits.config().idleTimeout().toNanos();
     this.writeTimeoutNanos = limits.config().writeTimeout().toNanos();
   }
@@ -133,14 +140,34 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     messages++;
   }
 
+  /** The connection is open and every stage in front of the service has passed: serving starts. */
+  protected void onOpen(ChannelHandlerContext ctx) {}
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    open(ctx);
+    super.channelActive(ctx);
+  }
+
+  /** Put in place after the connection opened, once the stages in front of it passed. */
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      open(ctx);
+    }
+  }
+
+  private void open(ChannelHandlerContext ctx) {
+    if (opened) {
+      return;
+    }
+    opened = true;
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
     if (idleTimeoutNanos > 0) {
       scheduleIdleCheck(ctx, idleTimeoutNanos);
     }
-    super.channelActive(ctx);
+    onOpen(ctx);
   }
 
   @Override
@@ -164,6 +191,20 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     if (!closing) {
       onReadComplete(ctx);
       account(ctx);
+    }
+    report(ctx);
+  }
+
+  /** Tells the listener's events what this connection read and answered since the last report. */
+  private void report(ChannelHandlerContext ctx) {
+    if (bytesIn != reportedIn) {
+      events.received(ctx.channel().eventLoop(), bytesIn - reportedIn);
+      reportedIn = bytesIn;
+    }
+    if (bytesOut != reportedOut) {
+      events.replied(ctx.channel().eventLoop(), messages - reportedMessages, bytesOut - reportedOut);
+      reportedOut = bytesOut;
+      reportedMessages = messages;
     }
   }
 
@@ -442,14 +483,36 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     reserved = 0;
     CloseReason reason = closeReason != null ? closeReason : CloseReason.CLOSED;
     limits.stats().recordClose(reason);
+    report(ctx);
+    events.closed(ctx.channel().eventLoop(), reason);
     if (CONNECTIONS.isInfoEnabled()) {
-      CONNECTIONS.info("closed {}/tcp peer={} local={} in={}B out={}B messages={} duration={}ms reason={}",
-          service.cliName(), Addresses.format(ctx.channel().remoteAddress()),
-          Addresses.format(ctx.channel().localAddress()), bytesIn, bytesOut, messages,
+      CONNECTIONS.info("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}", service.cliName(),
+          protocol(ctx), describePeer(ctx), bytesIn, bytesOut, messages,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
           closeDetail != null ? closeDetail : reason.text());
     }
     super.channelInactive(ctx);
+  }
+
+  private static String protocol(ChannelHandlerContext ctx) {
+    return ctx.pipeline().get(PipelineNames.TLS) != null ? "tls" : "tcp";
+  }
+
+  /** {@code peer=} the real client, {@code via=} the proxy it came through, the TLS session when there is one. */
+  static String describePeer(ChannelHandlerContext ctx) {
+    Peer peer = Peer.of(ctx.channel());
+    StringBuilder text = new StringBuilder("peer=").append(Addresses.format(peer.client()));
+    if (peer.via() != null) {
+      text.append(" via=").append(Addresses.format(peer.via()));
+    }
+    text.append(" local=").append(Addresses.format(ctx.channel().localAddress()));
+    if (peer.tls() != null) {
+      text.append(" tls=").append(peer.tls());
+      if (peer.tlsSubject() != null) {
+        text.append(" subject=\"").append(peer.tlsSubject()).append('"');
+      }
+    }
+    return text.toString();
   }
 
   private void cancelTimers() {

@@ -67,11 +67,6 @@ public final class TsechoServer implements AutoCloseable {
 
   private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(5);
 
-  /** Room for the largest UDP datagram. */
-  private static final int UDP_SLOT = 65_536;
-  /** Datagrams read per system call on epoll; 16 x 64 KiB measured best (2 MiB buffers leave the pool). */
-  private static final int UDP_READ_SLOTS = 16;
-
   /** A listener and the address its socket really got. */
   public record Bound(Listener listener, InetSocketAddress address) {
     /** The listener as written with {@code --listen}, with the real port. */
@@ -80,32 +75,25 @@ public final class TsechoServer implements AutoCloseable {
     }
   }
 
+  private final ServerContext server;
   private final ServerConfig config;
   private final Transports transport;
   private final int eventLoops;
   private final EventLoopGroup group;
   private final List<Channel> channels;
   private final List<Bound> bound;
-  private final ChannelGroup connections;
-  private final AtomicInteger open;
-  private final UdpDrops udpDrops;
-  private final ConnectionLimits limits;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private TsechoServer(ServerConfig config, Transports transport, int eventLoops, EventLoopGroup group,
-      List<Channel> channels, List<Bound> bound, ChannelGroup connections, AtomicInteger open, UdpDrops udpDrops,
-      ConnectionLimits limits) {
-    this.config = config;
+  private TsechoServer(ServerContext server, Transports transport, int eventLoops, EventLoopGroup group,
+      List<Channel> channels, List<Bound> bound) {
+    this.server = server;
+    this.config = server.config();
     this.transport = transport;
     this.eventLoops = eventLoops;
     this.group = group;
     this.channels = channels;
     this.bound = bound;
-    this.connections = connections;
-    this.open = open;
-    this.udpDrops = udpDrops;
-    this.limits = limits;
   }
 
   /**
@@ -115,26 +103,36 @@ public final class TsechoServer implements AutoCloseable {
    * @throws UnknownHostException when a host name to bind does not resolve
    */
   public static TsechoServer start(ServerConfig config, Clock clock) throws BindFailedException, UnknownHostException {
-    return start(config, clock, UnaryOperator.identity());
+    return start(config, clock, ServerEvents.NONE, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Clock)}, reporting to {@code events} as it serves (for metrics).
+   */
+  public static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events)
+      throws BindFailedException, UnknownHostException {
+    return start(config, clock, events, UnaryOperator.identity());
   }
 
   /** As {@link #start(ServerConfig, Clock)}, with the binding of each socket wrapped: tests make ports clash with it. */
-  static TsechoServer start(ServerConfig config, Clock clock, UnaryOperator<Binder> wrapBinder)
+  static TsechoServer startWrappingBinds(ServerConfig config, Clock clock, UnaryOperator<Binder> wrapBinder)
       throws BindFailedException, UnknownHostException {
+    return start(config, clock, ServerEvents.NONE, wrapBinder);
+  }
+
+  private static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events,
+      UnaryOperator<Binder> wrapBinder) throws BindFailedException, UnknownHostException {
     Transports transport = Transports.resolve(config.transport());
     // One loop per core serves both accepting and connections: a separate accept loop would be one more busy thread.
     int eventLoops = config.threads() > 0 ? config.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
         eventLoops, new DefaultThreadFactory("tsecho-io"), transport.ioHandlerFactory());
-    ChannelGroup connections = new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE);
-    AtomicInteger open = new AtomicInteger();
-    UdpDrops udpDrops = new UdpDrops();
-    ConnectionLimits limits = ConnectionLimits.of(config);
-    Clocks clocks = new Clocks(config, clock);
-    RateLimitedLog refusals = TcpInitializer.refusalLog(config);
-    Binder binder = wrapBinder.apply((listener, address) -> (listener.protocol() == Protocol.TCP
-        ? tcp(config, transport, group, listener.service(), limits, clocks, connections, open, refusals)
-        : udp(config, transport, group, listener.service(), clocks, udpDrops)).bind(address));
+    ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
+        new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
+        TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
+        new UdpDrops(), events);
+    Bootstraps bootstraps = new Bootstraps(server, transport, group);
+    Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
     List<Channel> channels = new ArrayList<>();
     List<Bound> bound = new ArrayList<>();
@@ -156,7 +154,10 @@ public final class TsechoServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       throw e;
     }
-    return new TsechoServer(config, transport, eventLoops, group, channels, bound, connections, open, udpDrops, limits);
+    for (Bound b : bound) {
+      bootstraps.events(b.listener()).bound(b.address());
+    }
+    return new TsechoServer(server, transport, eventLoops, group, channels, bound);
   }
 
   /** Binds the socket of one listener. */
@@ -193,7 +194,7 @@ public final class TsechoServer implements AutoCloseable {
       }
       InetSocketAddress actual = (InetSocketAddress) future.channel().localAddress();
       pickedPorts.computeIfAbsent(String.valueOf(listener.host()), h -> new LinkedHashMap<>())
-          .computeIfAbsent(actual.getPort(), p -> EnumSet.noneOf(Protocol.class)).add(listener.protocol());
+          .computeIfAbsent(actual.getPort(), p -> EnumSet.noneOf(Protocol.class)).add(listener.protocol().socket());
       channels.add(future.channel());
       bound.add(new Bound(listener, actual));
     }
@@ -212,7 +213,7 @@ public final class TsechoServer implements AutoCloseable {
     if (port == 0) {
       for (Map.Entry<Integer, EnumSet<Protocol>> picked
           : pickedPorts.getOrDefault(String.valueOf(listener.host()), Map.of()).entrySet()) {
-        if (!picked.getValue().contains(listener.protocol())) {
+        if (!picked.getValue().contains(listener.protocol().socket())) {
           port = picked.getKey();
           break;
         }
@@ -221,56 +222,6 @@ public final class TsechoServer implements AutoCloseable {
     return listener.host() == null
         ? new InetSocketAddress(port)
         : new InetSocketAddress(InetAddress.getByName(listener.host()), port);
-  }
-
-  private static ServerBootstrap tcp(ServerConfig config, Transports transport, EventLoopGroup group, Service service,
-      ConnectionLimits limits, Clocks clocks, ChannelGroup connections, AtomicInteger open, RateLimitedLog refusals) {
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, config.backlog())
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
-        .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive())
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service == Service.STAMP && config.framing() == Framing.RAW
-            ? new FixedRecvByteBufAllocator(config.bufferSize())
-            : new AdaptiveRecvByteBufAllocator())
-        .childHandler(new TcpInitializer(service, limits, clocks, connections, open, refusals));
-    if (config.receiveBufferSize() > 0) {
-      bootstrap.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
-    }
-    if (config.sendBufferSize() > 0) {
-      bootstrap.childOption(ChannelOption.SO_SNDBUF, config.sendBufferSize());
-    }
-    return bootstrap;
-  }
-
-  private static Bootstrap udp(ServerConfig config, Transports transport, EventLoopGroup group, Service service,
-      Clocks clocks, UdpDrops drops) {
-    UdpLimits limits = config.udpLimits();
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(transport.datagramChannel())
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_WATER_MARK)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
-        .handler(new DatagramServiceHandler(service, clocks, limits, drops, System::nanoTime));
-    if (config.receiveBufferSize() > 0) {
-      bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
-    }
-    if (config.sendBufferSize() > 0) {
-      bootstrap.option(ChannelOption.SO_SNDBUF, config.sendBufferSize());
-    }
-    if (transport.datagramChannel() == EpollDatagramChannel.class) {
-      // recvmmsg: one system call reads up to UDP_READ_SLOTS datagrams; each slot holds the largest
-      // datagram, so nothing is ever truncated. Measured: +40% datagrams/s on one core.
-      bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_SLOT);
-    } else {
-      bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_SLOT));
-    }
-    return bootstrap;
   }
 
   /** Every listener with the address it got. */
@@ -288,10 +239,10 @@ public final class TsechoServer implements AutoCloseable {
     List<String> lines = new ArrayList<>();
     for (Bound b : bound) {
       StringBuilder line = new StringBuilder("tsecho: listening on ").append(b.describe()).append(" (");
-      if (b.listener().service() == Service.STAMP && b.listener().protocol() == Protocol.TCP) {
+      if (b.listener().service() == Service.STAMP && b.listener().protocol().isStream()) {
         line.append("framing ").append(config.framing().cliName()).append(", ");
       }
-      if (b.listener().protocol() == Protocol.TCP) {
+      if (b.listener().protocol().isStream()) {
         line.append(backlogText()).append(", ");
       }
       if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
@@ -323,22 +274,22 @@ public final class TsechoServer implements AutoCloseable {
 
   /** TCP connections currently served, not counting refused ones. */
   public int openConnections() {
-    return open.get();
+    return server.open().get();
   }
 
   /** What the TCP connections did: closes by reason, the most one connection held. */
   public ConnectionStats connectionStats() {
-    return limits.stats();
+    return server.limits().stats();
   }
 
   /** Bytes held for all clients now, against {@code --max-buffered}. */
   public BufferBudget bufferBudget() {
-    return limits.budget();
+    return server.limits().budget();
   }
 
   /** What the UDP listeners answered and dropped. */
   public UdpDrops udpDrops() {
-    return udpDrops;
+    return server.udpDrops();
   }
 
   /** Stops accepting, lets each connection answer what it has read, closes them, and frees the threads. */
@@ -352,6 +303,7 @@ public final class TsechoServer implements AutoCloseable {
       for (Channel ch : channels) {
         ch.close().awaitUninterruptibly();
       }
+      ChannelGroup connections = server.connections();
       for (Channel connection : connections) {
         connection.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
       }

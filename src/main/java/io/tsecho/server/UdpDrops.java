@@ -13,6 +13,7 @@ public final class UdpDrops {
   /** Why a datagram got no reply. */
   public enum Reason {
     LOW_PORT("from a source port below 1024"),
+    ACCESS_DENIED("denied by --allow/--deny"),
     SOURCE_RATE("over the per-source rate"),
     GLOBAL_BUDGET("over the global reply budget"),
     TOO_LARGE("answered with an error: the reply would not fit a datagram"),

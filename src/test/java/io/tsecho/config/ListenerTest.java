@@ -28,7 +28,7 @@ class ListenerTest {
   @CsvSource(delimiter = '|', value = {
     "stamp:21566                | must be SERVICE/PROTOCOL/ADDRESS:PORT",
     "chargen/tcp/*:19           | 'chargen' is not a service; use stamp, echo, daytime or time",
-    "stamp/sctp/*:1             | 'sctp' is not a protocol; use tcp or udp",
+    "stamp/sctp/*:1             | 'sctp' is not a protocol; use tcp, udp or tls",
     "stamp/tcp/localhost        | 'localhost' needs a port, as ADDRESS:PORT",
     "stamp/tcp/*:http           | port 'http' is not a number",
     "stamp/tcp/*:70000          | port must be between 0 and 65535, got 70000",

@@ -52,7 +52,7 @@ class SharedPortIT {
 
   @Test
   void aSharedPortTakenForUdpIsPickedAgainForBoth() throws Exception {
-    try (TsechoServer server = TsechoServer.start(tcpAndUdpOnPortZero(), Clock.systemUTC(), real -> squatting(real, 2))) {
+    try (TsechoServer server = TsechoServer.startWrappingBinds(tcpAndUdpOnPortZero(), Clock.systemUTC(), real -> squatting(real, 2))) {
       InetSocketAddress tcp = server.bound().get(0).address();
       InetSocketAddress udp = server.bound().get(1).address();
       assertThat(udp.getPort()).isEqualTo(tcp.getPort());
@@ -63,7 +63,7 @@ class SharedPortIT {
 
   @Test
   void aClashInEveryRoundEndsWithAddressInUse() {
-    assertThatThrownBy(() -> TsechoServer.start(tcpAndUdpOnPortZero(), Clock.systemUTC(), real -> squatting(real, 100)))
+    assertThatThrownBy(() -> TsechoServer.startWrappingBinds(tcpAndUdpOnPortZero(), Clock.systemUTC(), real -> squatting(real, 100)))
         .isInstanceOfSatisfying(BindFailedException.class,
             e -> assertThat(e.reason()).isEqualTo(BindFailedException.Reason.ADDRESS_IN_USE));
     assertThat(udpBinds).as("bounded rounds").hasValue(10);
@@ -74,7 +74,7 @@ class SharedPortIT {
     try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       ServerConfig config = ServerConfig.builder().threads(1)
           .listen(Listener.parse("stamp/udp/127.0.0.1:" + taken.getLocalPort())).build();
-      assertThatThrownBy(() -> TsechoServer.start(config, Clock.systemUTC(), real -> (l, a) -> {
+      assertThatThrownBy(() -> TsechoServer.startWrappingBinds(config, Clock.systemUTC(), real -> (l, a) -> {
         udpBinds.incrementAndGet();
         return real.bind(l, a);
       })).isInstanceOf(BindFailedException.class);

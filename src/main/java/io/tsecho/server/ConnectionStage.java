@@ -1,0 +1,23 @@
+package io.tsecho.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+
+/**
+ * A pipeline stage that a listener adds to each connection only when its feature is on (PROXY
+ * protocol, access control, TLS, trace), so that a plain server pays nothing for it.
+ */
+public interface ConnectionStage {
+
+  /** Its name in the pipeline, from {@link PipelineNames}. */
+  String name();
+
+  /** The handler for one new connection; a stateless stage may return the same shared handler. */
+  ChannelHandler newHandler(Channel channel);
+
+  /**
+   * Whether the service must wait for this stage's {@link GatePassed} before it starts: the stage
+   * decides who the peer is, or whether it is served at all.
+   */
+  boolean isGate();
+}
