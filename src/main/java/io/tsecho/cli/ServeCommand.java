@@ -1,5 +1,7 @@
 package io.tsecho.cli;
 
+import io.tsecho.config.AccessRules;
+import io.tsecho.config.Cidr;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
@@ -163,6 +165,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "Answer UDP sources below port 1024 (off by default: that is where service loops start).")
   boolean udpAllowLowPorts;
 
+  @Option(names = "--allow", paramLabel = "CIDR",
+      description = "Serve only clients in this block, e.g. 10.0.0.0/8 or 2001:db8::/32; repeatable. With any"
+          + " --allow, every other address is denied. Applies to the real client behind a PROXY header.")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--deny", paramLabel = "CIDR",
+      description = "Never serve clients in this block; repeatable; wins over --allow. A denied connection is"
+          + " closed without a reply, a denied datagram dropped.")
+  List<String> deny = new ArrayList<>();
+
+  @Option(names = "--max-per-source", defaultValue = "0", paramLabel = "N",
+      description = "TCP connections at once from one client address (an IPv6 /64); the one over gets an error"
+          + " line and is closed; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  int maxPerSource;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -206,7 +223,16 @@ final class ServeCommand implements Callable<Integer> {
         .writeTimeout(writeTimeout)
         .maxConnections(maxConnections)
         .maxBuffered(maxBuffered)
+        .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
         .build();
+  }
+
+  private static List<Cidr> cidrs(List<String> blocks) {
+    List<Cidr> parsed = new ArrayList<>();
+    for (String block : blocks) {
+      parsed.add(Cidr.parse(block));
+    }
+    return parsed;
   }
 
   @Override
