@@ -25,12 +25,18 @@ final class Converters {
       if (!m.matches()) {
         throw new TypeConversionException("'" + value + "' is not a size (e.g. 1024, 64k, 1m)");
       }
-      long n = Long.parseLong(m.group(1));
+      long unit;
       switch (m.group(2).toLowerCase(Locale.ROOT)) {
-        case "k": n *= 1024; break;
-        case "m": n *= 1024 * 1024; break;
-        case "g": n *= 1024L * 1024 * 1024; break;
-        default: break;
+        case "k": unit = 1024; break;
+        case "m": unit = 1024 * 1024; break;
+        case "g": unit = 1024L * 1024 * 1024; break;
+        default: unit = 1; break;
+      }
+      long n;
+      try {
+        n = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+      } catch (NumberFormatException | ArithmeticException e) { // more than a long holds
+        n = Long.MAX_VALUE;
       }
       if (n > Integer.MAX_VALUE) {
         throw new TypeConversionException("'" + value + "' is too large");
