@@ -56,10 +56,14 @@ public record Listener(Service service, Protocol protocol, String host, int port
     if (host.startsWith("[") != host.endsWith("]")) {
       throw new IllegalArgumentException("listener '" + spec + "': unbalanced brackets in '" + host + "'");
     }
+    String written = host;
     if (host.startsWith("[")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
       throw new IllegalArgumentException("listener '" + spec + "': write an IPv6 address in brackets, as [" + host + "]:" + port);
+    }
+    if (host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
+      throw new IllegalArgumentException("listener '" + spec + "': stray bracket in '" + written + "'");
     }
     if (host.isEmpty()) {
       throw new IllegalArgumentException("listener '" + spec + "': the address is empty; use * for every address");

@@ -78,8 +78,8 @@ public final class StampParser {
   /** Epoch counts: 10 digits are seconds until 2286; 13 milliseconds, 16 microseconds, 19 nanoseconds. */
   private static Stamp epoch(String digits) {
     int n = digits.length();
-    if (n > 19) {
-      return null;
+    if (n > 19 || n == 19 && digits.compareTo(Long.toString(Long.MAX_VALUE)) > 0) {
+      return null; // past 2262-04-11, the last nanosecond count a long holds: no clock's stamp
     }
     long v = Long.parseLong(digits);
     if (n <= 11) {
