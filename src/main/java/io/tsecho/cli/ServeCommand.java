@@ -39,7 +39,8 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
-      description = "stamp, echo (RFC 862), daytime (RFC 867) or time (RFC 868) (default: ${DEFAULT-VALUE}).")
+      description = "stamp, echo (RFC 862), daytime (RFC 867), time (RFC 868) or whoami (which instance"
+          + " answered, and whom it saw) (default: ${DEFAULT-VALUE}).")
   String service;
 
   @Option(names = "--udp", description = "Serve UDP too, on the same port.")
@@ -165,6 +166,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Answer UDP sources below port 1024 (off by default: that is where service loops start).")
   boolean udpAllowLowPorts;
 
+  @Option(names = "--instance", paramLabel = "ID",
+      description = "This server's name in whoami replies (default: $HOSTNAME, else the host name; in"
+          + " Kubernetes, the pod name).")
+  String instance;
+
   @Option(names = "--allow", paramLabel = "CIDR",
       description = "Serve only clients in this block, e.g. 10.0.0.0/8 or 2001:db8::/32; repeatable. With any"
           + " --allow, every other address is denied. Applies to the real client behind a PROXY header.")
@@ -224,6 +230,7 @@ final class ServeCommand implements Callable<Integer> {
         .maxConnections(maxConnections)
         .maxBuffered(maxBuffered)
         .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
+        .instance(instance)
         .build();
   }
 

@@ -73,7 +73,7 @@ final class Bootstraps {
         .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service == Service.STAMP && config.framing() == Framing.RAW
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service.isStamped() && config.framing() == Framing.RAW
             ? new FixedRecvByteBufAllocator(config.bufferSize())
             : new AdaptiveRecvByteBufAllocator())
         .childHandler(new TcpInitializer(listener, server, events(listener), stages(listener)));
@@ -94,7 +94,7 @@ final class Bootstraps {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
         .handler(new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(), config.access(),
-            server.udpDrops(), events(listener), System::nanoTime));
+            server.udpDrops(), events(listener), new WhoamiHeader(config), System::nanoTime));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

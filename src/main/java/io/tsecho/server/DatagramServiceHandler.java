@@ -33,16 +33,18 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final AccessRules access;
   private final UdpDrops drops;
   private final ListenerEvents events;
+  private final WhoamiHeader whoami;
   private boolean wroteInBatch;
   private byte[] tooLarge;
   private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
-    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE, nanoClock);
+    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE, null, nanoClock);
   }
 
+  /** @param whoami what the whoami service says about the sender; null for other services */
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
-      ListenerEvents events, LongSupplier nanoClock) {
+      ListenerEvents events, WhoamiHeader whoami, LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
     this.service = service;
     this.clocks = clocks;
@@ -50,6 +52,7 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     this.access = access;
     this.drops = drops;
     this.events = events;
+    this.whoami = whoami;
     int seed = ThreadLocalRandom.current().nextInt();
     this.perSource = limits.perSourceRate() > 0
         ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed, limits.ipv6PrefixLength()) : null;
@@ -120,6 +123,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         return ctx.alloc().ioBuffer(64).writeBytes(clocks.daytime().current());
       case TIME:
         return ctx.alloc().ioBuffer(4).writeBytes(clocks.rfc868());
+      case WHOAMI:
+        return whoami(ctx, request, sender);
       case STAMP:
       default:
         byte[] prefix = clocks.replyPrefix().current();
@@ -131,6 +136,26 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix), request, request.readerIndex(),
             request.readableBytes());
     }
+  }
+
+  /**
+   * Whoami over UDP says far more than a short request holds, and a reply may exceed its request by
+   * at most {@link UdpLimits#MAX_REPLY_GROWTH} bytes. So the message is the datagram up to its first
+   * newline, and a client pads the datagram after it to make room; a datagram too short to answer
+   * gets a short error naming the size it needs.
+   */
+  private ByteBuf whoami(ChannelHandlerContext ctx, ByteBuf request, InetSocketAddress sender) {
+    byte[] prefix = clocks.replyPrefix().current();
+    byte[] header = whoami.forDatagram(ctx.channel().localAddress(), sender);
+    int newline = request.indexOf(request.readerIndex(), request.writerIndex(), (byte) '\n');
+    int message = newline < 0 ? request.readableBytes() : newline + 1 - request.readerIndex();
+    int length = prefix.length + header.length + message;
+    if (length > request.readableBytes() + UdpLimits.MAX_REPLY_GROWTH || length > limits.maxDatagram()) {
+      return ctx.alloc().ioBuffer(64).writeBytes(("tsecho error: whoami needs " + (length - UdpLimits.MAX_REPLY_GROWTH)
+          + "+ bytes\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix).writeBytes(header), request,
+        request.readerIndex(), message);
   }
 
   /** The error datagram, made once per stamp length rather than once per oversized request. */

@@ -239,14 +239,17 @@ public final class TsechoServer implements AutoCloseable {
     List<String> lines = new ArrayList<>();
     for (Bound b : bound) {
       StringBuilder line = new StringBuilder("tsecho: listening on ").append(b.describe()).append(" (");
-      if (b.listener().service() == Service.STAMP && b.listener().protocol().isStream()) {
+      if (b.listener().service().isStamped() && b.listener().protocol().isStream()) {
         line.append("framing ").append(config.framing().cliName()).append(", ");
       }
       if (b.listener().protocol().isStream()) {
         line.append(backlogText()).append(", ");
       }
-      if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
+      if (b.listener().service().isStamped() || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");
+      }
+      if (b.listener().service() == Service.WHOAMI) {
+        line.append("instance ").append(config.instance()).append(", ");
       }
       if (b.listener().protocol() == Protocol.UDP) {
         UdpLimits limits = config.udpLimits();
