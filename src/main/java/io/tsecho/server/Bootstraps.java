@@ -94,7 +94,7 @@ final class Bootstraps {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
         .handler(new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(), config.access(),
-            server.udpDrops(), events(listener), new WhoamiHeader(config), System::nanoTime));
+            server.udpDrops(), events(listener), new WhoamiHeader(config.instance()), System::nanoTime));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.tsecho.config.AccessRules;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
 import java.net.InetSocketAddress;
@@ -39,7 +40,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
-    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE, null, nanoClock);
+    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE,
+        new WhoamiHeader(ServerConfig.defaultInstance()), nanoClock);
   }
 
   /** @param whoami what the whoami service says about the sender; null for other services */

@@ -31,7 +31,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     this.stages = List.copyOf(stages);
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
-    this.whoami = new WhoamiHeader(server.config());
+    this.whoami = new WhoamiHeader(server.config().instance());
   }
 
   /** The refusal log shared by the TCP listeners of one server. */

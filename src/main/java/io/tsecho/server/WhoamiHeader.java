@@ -15,9 +15,9 @@ final class WhoamiHeader {
   private final String instance;
   private final String host;
 
-  WhoamiHeader(ServerConfig config) {
-    this.instance = config.instance();
-    this.host = hostName();
+  WhoamiHeader(String instance) {
+    this.instance = instance;
+    this.host = ServerConfig.defaultInstance().replace(' ', '_');
   }
 
   /** For a TCP or TLS connection, once its peer and TLS session are known. */
@@ -35,11 +35,5 @@ final class WhoamiHeader {
     return ("instance=" + instance + " host=" + host + " local=" + Addresses.format(local)
         + " peer=" + Addresses.format(client) + " via=" + (via == null ? "-" : Addresses.format(via))
         + " proto=" + proto + " tls=" + (tls == null ? "-" : tls) + " msg=").getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The machine's name as the kernel has it, which in a container is the container's. */
-  private static String hostName() {
-    String name = ServerConfig.defaultInstance();
-    return name.replace(' ', '_');
   }
 }

@@ -59,7 +59,7 @@ class CommandLineTest {
     "--partial-delay 11s     | partial delay must be between 0 and 10 s",
     "--frobnicate            | Unknown option: '--frobnicate'",
     "--no-tcp                | nothing to serve: --no-tcp needs --udp, or give a --listen",
-    "--service chargen       | 'chargen' is not a service; use stamp, echo, daytime or time",
+    "--service chargen       | 'chargen' is not a service; use stamp, echo, daytime, time or whoami",
     "--listen stamp:1        | listener 'stamp:1' must be SERVICE/PROTOCOL/ADDRESS:PORT",
     "--listen time/udp/*:37 --port 5 | --listen replaces --port; give every socket as a --listen",
     "--udp-rate -1           | udp rate must be between 0 and 10000000, got -1",
