@@ -1,10 +1,13 @@
 package io.tsecho.cli;
 
+import static io.tsecho.testing.Program.PYTHON3;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tsecho.testing.TsechoProcess;
+import io.tsecho.testing.Loopback;
+import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TsechoProcess.Result;
+import io.tsecho.testing.TsechoProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code java -jar target/tsecho.jar}, as users and scripts run it. */
 class ExecutableIT {
@@ -48,10 +53,12 @@ class ExecutableIT {
     }
   }
 
-  @Test
-  void pipeModeSendsEmptyLinesAndATrailingPieceToo() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {Loopback.IPV4, Loopback.IPV6})
+  void pipeModeSendsEmptyLinesAndATrailingPieceToo(String host) throws Exception {
+    Loopback.assumeAvailable(host);
     try (TsechoProcess server = TsechoProcess.serve("--port", "0", "--time-format", "epoch-s", "-q")) {
-      Result r = TsechoProcess.run(bytes("\n\nlast"), 30, "client", "::1", String.valueOf(server.port()));
+      Result r = TsechoProcess.run(bytes("\n\nlast"), 30, "client", host, String.valueOf(server.port()));
       assertThat(r.exitCode()).isZero();
       assertThat(r.out()).matches("\\[\\d{10}\\] \n\\[\\d{10}\\] \n\\[\\d{10}\\] last");
     }
@@ -169,8 +176,9 @@ class ExecutableIT {
 
   /** The client talks to the origin tutorial's own server, made to run on Python 3. */
   @Test
+  @RequiresPrograms(PYTHON3)
   void theClientTalksToTheClassicPythonServer() throws Exception {
-    Process python = new ProcessBuilder("python3", TsechoProcess.resource("classic/tsTserv3.py").toString(), "0").start();
+    Process python = new ProcessBuilder(PYTHON3.path(), TsechoProcess.resource("classic/tsTserv3.py").toString(), "0").start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), ISO_8859_1))) {
       Matcher m = Pattern.compile("PORT (\\d+)").matcher(String.valueOf(out.readLine()));
       assertThat(m.matches()).as("the classic server's port line").isTrue();
