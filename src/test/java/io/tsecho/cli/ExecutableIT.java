@@ -3,8 +3,10 @@ package io.tsecho.cli;
 import static io.tsecho.testing.Program.PYTHON3;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsecho.testing.Loopback;
+import io.tsecho.testing.Replies;
 import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TsechoProcess.Result;
 import io.tsecho.testing.TsechoProcess;
@@ -71,6 +73,39 @@ class ExecutableIT {
       assertThat(r.exitCode()).isEqualTo(ExitCodes.ADDRESS_IN_USE);
       assertThat(r.stderr()).isEqualTo("tsecho: cannot listen on tcp/*:" + first.port()
           + ": address already in use (another server holds the port; pick another with --port)\n");
+    }
+  }
+
+  /** The stderr check of every server test: a warning nobody expected fails the test that caused it. */
+  @Test
+  void aServerWarningTheTestDidNotDeclareFailsIt() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--max-connections", "1")) {
+      refuseOneConnection(server.port());
+      assertThatThrownBy(server::terminate).isInstanceOf(AssertionError.class)
+          .hasMessageStartingWith("the server logged 1 unexpected line(s)")
+          .hasMessageContaining(" WARN  ").hasMessageContaining("1 connections refused over the limit of 1 in the last 10 s");
+    }
+  }
+
+  @Test
+  void aServerWarningTheTestDeclaredPasses() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--max-connections", "1")
+        .expectLog("connections refused over the limit of 1 ")) {
+      refuseOneConnection(server.port());
+      assertThat(server.terminate()).isZero();
+      assertThat(server.stderr()).contains("1 connections refused over the limit of 1 in the last 10 s");
+    }
+  }
+
+  private static void refuseOneConnection(int port) throws Exception {
+    try (Socket served = new Socket("127.0.0.1", port)) {
+      served.setSoTimeout(30_000);
+      served.getOutputStream().write(bytes("in\n"));
+      assertThat(Replies.payload(Replies.readLine(served.getInputStream()))).isEqualTo("in\n"); // admitted
+      try (Socket refused = new Socket("127.0.0.1", port)) {
+        refused.setSoTimeout(30_000);
+        assertThat(Replies.readToEnd(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
+      }
     }
   }
 

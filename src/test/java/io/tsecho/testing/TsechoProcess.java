@@ -29,6 +29,11 @@ public final class TsechoProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (\\w+/\\w+)/(\\S+):(\\d+) ");
   /** The level column of the server's log lines, Netty's leak reports, and what the JVM prints when a thread dies. */
   private static final Pattern TROUBLE = Pattern.compile("^\\S+ (WARN|ERROR) |LEAK:|^Exception in thread ");
+  /**
+   * Netty's note that the machine has no network interface with a hardware address (a network
+   * namespace with loopback alone): about the machine, not the server.
+   */
+  private static final Pattern NO_HARDWARE_ADDRESS = Pattern.compile("WARN  MacAddressUtil - Failed to find a usable hardware address");
   private static final List<String> SERVER_JVM_FLAGS = List.of("-ea", "-Dio.netty.leakDetection.level=paranoid");
 
   private final Process process;
@@ -36,7 +41,7 @@ public final class TsechoProcess implements AutoCloseable {
   private final StringBuffer stderr = new StringBuffer();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Map<String, CompletableFuture<Integer>> ports = new ConcurrentHashMap<>();
-  private final List<Pattern> expected = new CopyOnWriteArrayList<>();
+  private final List<Pattern> expected = new CopyOnWriteArrayList<>(List.of(NO_HARDWARE_ADDRESS));
   private boolean checked;
 
   private TsechoProcess(Process process) {
