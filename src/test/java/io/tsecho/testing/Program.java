@@ -33,7 +33,8 @@ public enum Program {
 
   /** Where Debian keeps programs for root, often missing from a user's PATH: rdate lives there. */
   private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
-  private static final long PROBE_SECONDS = 10;
+  /** A pyenv shim on a loaded machine took over 10 s to answer: only a program that hangs takes this long. */
+  private static final long PROBE_SECONDS = 60;
 
   private final String command;
   private final String debianPackage;
