@@ -222,7 +222,7 @@ class UdpAndServicesIT {
     for (int p = 600; p < 1024; p++) {
       ports.add(p);
     }
-    Collections.shuffle(ports); // test runs on one machine at once pick different ports
+    Collections.shuffle(ports); // so that test runs sharing a machine pick different ports
     for (int p : ports.subList(0, 50)) {
       try {
         return new DatagramSocket(new InetSocketAddress(Loopback.IPV4, p));

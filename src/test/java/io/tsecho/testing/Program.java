@@ -50,10 +50,6 @@ public enum Program {
     this.probeSays = probeSays;
   }
 
-  public String command() {
-    return command;
-  }
-
   /** How to install it, as a line to print. */
   public String install() {
     return "apt-get install " + debianPackage;

@@ -19,6 +19,7 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class SkipReport implements TestExecutionListener {
   private final Map<String, List<String>> skippedByReason = new TreeMap<>();
+
   @Override
   public synchronized void executionSkipped(TestIdentifier test, String reason) {
     skippedByReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(name(test));
