@@ -62,7 +62,8 @@ public final class TsechoProcess implements AutoCloseable {
     return command(List.of(), args);
   }
 
-  private static List<String> command(List<String> jvmFlags, String... args) {
+  /** The command line that runs the jar with {@code args}, the JVM given {@code jvmFlags} first. */
+  public static List<String> command(List<String> jvmFlags, String... args) {
     String jar = System.getProperty("tsecho.jar", "target/tsecho.jar");
     if (!Files.isRegularFile(Paths.get(jar))) {
       throw new IllegalStateException("no executable jar at " + jar + "; run the integration tests with ./mvnw verify");
