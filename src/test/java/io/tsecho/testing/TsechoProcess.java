@@ -115,9 +115,19 @@ public final class TsechoProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process is gone
     } finally {
-      IllegalStateException gone = new IllegalStateException("server exited before listening: " + stderr);
+      IllegalStateException gone = new IllegalStateException("server exited before listening (" + exitStatus() + "): " + stderr);
       port.completeExceptionally(gone);
       ports.values().forEach(f -> f.completeExceptionally(gone));
+    }
+  }
+
+  /** How the process ended, once its stderr has closed: a signal shows as exit 128 + its number. */
+  private String exitStatus() {
+    try {
+      return process.waitFor(10, TimeUnit.SECONDS) ? "exit " + process.exitValue() : "still running";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 
