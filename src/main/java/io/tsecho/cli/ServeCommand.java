@@ -2,6 +2,8 @@ package io.tsecho.cli;
 
 import io.tsecho.config.AccessRules;
 import io.tsecho.config.Cidr;
+import io.tsecho.config.Fault;
+import io.tsecho.config.FaultSettings;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
@@ -186,6 +188,18 @@ final class ServeCommand implements Callable<Integer> {
           + " line and is closed; 0 for no limit (default: ${DEFAULT-VALUE}).")
   int maxPerSource;
 
+  @Option(names = "--fault", paramLabel = "SPEC",
+      description = "Misbehave on purpose, as " + Fault.SYNTAX + ". TCP: latency:D[~J], bandwidth:BYTES,"
+          + " slice:BYTES, stall, limit:BYTES, reset[:N], slow-close:D, refuse. UDP: drop, duplicate, delay:D,"
+          + " reorder, truncate:BYTES. The probability is drawn per connection (TCP) or per datagram (UDP)."
+          + " Repeatable.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--fault-seed", paramLabel = "N",
+      description = "Seed of the generator that decides which connections and datagrams faults hit; the"
+          + " listening line prints it, so a run can be repeated (default: random).")
+  Long faultSeed;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -231,7 +245,16 @@ final class ServeCommand implements Callable<Integer> {
         .maxBuffered(maxBuffered)
         .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
         .instance(instance)
+        .faults(faultSettings())
         .build();
+  }
+
+  private FaultSettings faultSettings() {
+    List<Fault> parsed = new ArrayList<>();
+    for (String spec : faults) {
+      parsed.add(Fault.parse(spec));
+    }
+    return new FaultSettings(parsed, faultSeed != null ? faultSeed : FaultSettings.randomSeed());
   }
 
   private static List<Cidr> cidrs(List<String> blocks) {

@@ -59,6 +59,7 @@ final class Bootstraps {
     if (!config.access().isOpen()) {
       stages.add(new AccessStage(config.access(), proxied, server.perSource(), events(listener), server.accessLog()));
     }
+    stages.add(new FaultStage(server.faults())); // always: a test may set faults while the server runs
     return stages;
   }
 
@@ -94,7 +95,8 @@ final class Bootstraps {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
         .handler(new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(), config.access(),
-            server.udpDrops(), events(listener), new WhoamiHeader(config.instance()), System::nanoTime));
+            server.udpDrops(), events(listener), new WhoamiHeader(config.instance()), new DatagramFaults(server.faults()),
+            System::nanoTime));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

@@ -35,18 +35,22 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final UdpDrops drops;
   private final ListenerEvents events;
   private final WhoamiHeader whoami;
+  private final DatagramFaults faults;
   private boolean wroteInBatch;
   private byte[] tooLarge;
   private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
     this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE,
-        new WhoamiHeader(ServerConfig.defaultInstance()), nanoClock);
+        new WhoamiHeader(ServerConfig.defaultInstance()), null, nanoClock);
   }
 
-  /** @param whoami what the whoami service says about the sender; null for other services */
+  /**
+   * @param whoami what the whoami service says about the sender
+   * @param faults the faults injected on purpose, or null for none
+   */
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
-      ListenerEvents events, WhoamiHeader whoami, LongSupplier nanoClock) {
+      ListenerEvents events, WhoamiHeader whoami, DatagramFaults faults, LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
     this.service = service;
     this.clocks = clocks;
@@ -55,6 +59,7 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     this.drops = drops;
     this.events = events;
     this.whoami = whoami;
+    this.faults = faults;
     int seed = ThreadLocalRandom.current().nextInt();
     this.perSource = limits.perSourceRate() > 0
         ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed, limits.ipv6PrefixLength()) : null;
@@ -93,7 +98,12 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
       throw new IllegalStateException("a " + service.cliName() + " reply outgrew its request");
     }
     events.datagramReplied(ctx.channel().eventLoop(), reply.readableBytes());
-    ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+    if (faults != null && faults.active()) {
+      faults.send(ctx, new DatagramPacket(reply, sender), () -> (perSource == null || perSource.tryAcquire(
+          sender.getAddress())) && (global == null || global.tryAcquire(0)));
+    } else {
+      ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+    }
     drops.replied();
     wroteInBatch = true;
   }
@@ -180,6 +190,14 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
       wroteInBatch = false;
       ctx.flush();
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (faults != null) {
+      faults.close();
+    }
+    super.channelInactive(ctx);
   }
 
   @Override

@@ -21,4 +21,5 @@ record ServerContext(
     RateLimitedLog accessLog,
     SourceCounts perSource,
     UdpDrops udpDrops,
+    Faults faults,
     ServerEvents events) {}

@@ -54,7 +54,10 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     ch.closeFuture().addListener(f -> server.open().decrementAndGet());
     server.connections().add(ch);
     for (ConnectionStage stage : stages) {
-      pipeline.addLast(stage.name(), stage.newHandler(ch));
+      ChannelHandler handler = stage.newHandler(ch);
+      if (handler != null) {
+        pipeline.addLast(stage.name(), handler);
+      }
     }
     if (gates == 0) {
       pipeline.addLast(PipelineNames.SERVICE, service());

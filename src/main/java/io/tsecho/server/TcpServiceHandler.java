@@ -68,6 +68,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private Future<?> forcedClose;
   private long openedAtNanos;
   private boolean opened;
+  /** The faults this connection drew, told of each reply; null, as for almost every connection, when none. */
+  private TcpFaultHandler faults;
   private long bytesIn;
   private long bytesOut;
   private long messages;
@@ -138,6 +140,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   protected final void countReply(long bytes) {
     bytesOut += bytes;
     messages++;
+    if (faults != null) {
+      faults.replied(bytes);
+    }
   }
 
   /** The connection is open and every stage in front of the service has passed: serving starts. */
@@ -162,6 +167,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     opened = true;
+    faults = ctx.pipeline().get(TcpFaultHandler.class);
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
     if (idleTimeoutNanos > 0) {
@@ -332,6 +338,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       } else if (!hasUnansweredInput()) {
         closeAtEndOfInput(ctx);
       } // else the rest is answered as the client reads, and resume() closes after it
+    } else if (evt instanceof TcpFaultHandler.FaultClose) {
+      closeReason = CloseReason.FAULT;
+      closeDetail = "fault " + ((TcpFaultHandler.FaultClose) evt).kind().cliName();
     } else if (evt == ServerShutdown.INSTANCE) {
       if (!closing) {
         beforeClose(ctx, false);
@@ -488,7 +497,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     if (CONNECTIONS.isInfoEnabled()) {
       CONNECTIONS.info("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}", service.cliName(),
           protocol(ctx), describePeer(ctx), bytesIn, bytesOut, messages,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
+          opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0,
           closeDetail != null ? closeDetail : reason.text());
     }
     super.channelInactive(ctx);

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running server: every listener of its configuration, bound and served by one group of event
@@ -130,7 +131,7 @@ public final class TsechoServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
         new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
-        new UdpDrops(), events);
+        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
     Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
@@ -257,6 +258,16 @@ public final class TsechoServer implements AutoCloseable {
             .append(" per source, budget ").append(limits.globalRate() == 0 ? "unlimited" : limits.globalRate() + "/s")
             .append(", ");
       }
+      List<String> faults = new ArrayList<>();
+      for (io.tsecho.config.Fault f : server.faults().active()) {
+        if (f.kind().appliesTo(b.listener().protocol())) {
+          faults.add(f.toString());
+        }
+      }
+      if (!faults.isEmpty()) {
+        line.append("faults ").append(String.join(" ", faults)).append(", fault seed ").append(server.faults().seed())
+            .append(", ");
+      }
       line.append("transport ").append(transport.name()).append(", ").append(eventLoops).append(" event loops)");
       lines.add(line.toString());
     }
@@ -290,6 +301,11 @@ public final class TsechoServer implements AutoCloseable {
     return server.limits().budget();
   }
 
+  /** The faults injected on purpose: read what they did, or change them while the server runs. */
+  public Faults faults() {
+    return server.faults();
+  }
+
   /** What the UDP listeners answered and dropped. */
   public UdpDrops udpDrops() {
     return server.udpDrops();
@@ -313,6 +329,10 @@ public final class TsechoServer implements AutoCloseable {
       connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       connections.close().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+      String applied = server.faults().appliedSummary();
+      if (!applied.isEmpty()) {
+        LoggerFactory.getLogger(TsechoServer.class).info("faults applied: {}", applied);
+      }
     } finally {
       stopped.countDown();
     }
