@@ -13,12 +13,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
 import io.tsecho.client.Connector;
+import io.tsecho.client.Resolver;
 import io.tsecho.metrics.LatencySummary;
 import io.tsecho.net.Transports;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -175,10 +174,6 @@ public final class LoadGenerator {
   }
 
   private InetSocketAddress resolve() throws ClientException {
-    try {
-      return new InetSocketAddress(InetAddress.getByName(Connector.hostLiteral(options.host())), options.port());
-    } catch (UnknownHostException e) {
-      throw new ClientException(ClientFailure.UNKNOWN_HOST, "unknown host: " + options.host());
-    }
+    return Resolver.resolve(options.host(), options.port());
   }
 }
