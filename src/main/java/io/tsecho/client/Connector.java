@@ -55,7 +55,7 @@ public final class Connector {
     return new ClientException(ClientFailure.CONNECTION_LOST, "cannot connect to " + target + ": " + e.getMessage());
   }
 
-  public static void closeQuietly(Socket socket) {
+  static void closeQuietly(Socket socket) {
     try {
       socket.close();
     } catch (IOException ignored) {

@@ -157,20 +157,13 @@ public final class Pinger {
   private final class TcpProbes implements ProbeChannel {
     private final Socket socket;
     private final String server;
-    private final OutputStream out;
-    private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    /** Made on first use; it keeps a partial line for the next call. */
+    private InputStream in;
 
     TcpProbes() throws ClientException {
       socket = Connector.connect(options.target().host(), options.target().port(), options.target().connectTimeout());
       server = Connector.describe(options.target().host(), socket);
-      try {
-        out = socket.getOutputStream();
-        in = new BufferedInputStream(socket.getInputStream());
-      } catch (IOException e) {
-        Connector.closeQuietly(socket);
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
-      }
     }
 
     @Override
@@ -180,6 +173,7 @@ public final class Pinger {
 
     @Override
     public TimedReply exchange(byte[] probe, Duration timeout) throws IOException {
+      OutputStream out = socket.getOutputStream();
       long sent = System.nanoTime();
       out.write(probe);
       out.flush();
@@ -202,6 +196,9 @@ public final class Pinger {
     /** The next line, or null if it does not end within the time; a partial line stays for the next call. */
     private byte[] readLine(long timeoutNanos) throws IOException {
       socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000)));
+      if (in == null) {
+        in = new BufferedInputStream(socket.getInputStream());
+      }
       try {
         int b;
         while ((b = in.read()) >= 0) {

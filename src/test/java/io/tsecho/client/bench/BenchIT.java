@@ -49,6 +49,26 @@ class BenchIT {
     return assertTimeoutPreemptively(HANG, () -> run(all.toArray(new String[0])));
   }
 
+  /** Runs bench against an in-process tsecho server, checks that it exited 0, and returns its output. */
+  private String benchOk(String... args) throws Exception {
+    try (TestServer server = TestServer.start(Transport.AUTO)) {
+      List<String> all = new ArrayList<>(List.of("127.0.0.1", String.valueOf(server.port())));
+      all.addAll(List.of(args));
+      assertThat(bench(all.toArray(new String[0]))).as(err.toString()).isZero();
+      return out.toString();
+    }
+  }
+
+  /** Runs bench on one connection to a server that misbehaves every hundredth reply; checks that it exited 12. */
+  private String benchCaught(Fault fault, String... args) throws Exception {
+    try (ReplyServer server = ReplyServer.start(0, fault, 100)) {
+      List<String> all = new ArrayList<>(List.of("127.0.0.1", String.valueOf(server.port()), "-c", "1", "--warmup", "0"));
+      all.addAll(List.of(args));
+      assertThat(bench(all.toArray(new String[0]))).as(out.toString()).isEqualTo(ExitCodes.BENCH_ERRORS);
+      return out.toString();
+    }
+  }
+
   private static long number(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     assertThat(m.find()).as("%s in %s", regex, text).isTrue();
@@ -57,26 +77,18 @@ class BenchIT {
 
   @Test
   void exactlyTheRequestedNumberOfRequestsAllAnswered() throws Exception {
-    try (TestServer server = TestServer.start(Transport.AUTO)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "10000", "-c", "4", "-d", "8", "--warmup", "0",
-          "--json");
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
-          .contains("\"latency\":{\"count\":10000,")
-          .contains("\"errors\":{\"total\":0,\"wrong\":0,\"missing\":0,\"extra\":0,\"late\":0}")
-          .contains("\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":true")
-          .doesNotContain("send_lag");
-    }
+    assertThat(benchOk("-n", "10000", "-c", "4", "-d", "8", "--warmup", "0", "--json"))
+        .contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
+        .contains("\"latency\":{\"count\":10000,")
+        .contains("\"errors\":{\"total\":0,\"wrong\":0,\"missing\":0,\"extra\":0,\"late\":0}")
+        .contains("\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":true")
+        .doesNotContain("send_lag");
   }
 
   @Test
   void requestsThatDoNotDivideEvenlyAmongTheConnectionsAreAllSent() throws Exception {
-    try (TestServer server = TestServer.start(Transport.AUTO)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "1001", "-c", "3", "-d", "2", "--warmup", "0",
-          "--json");
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("\"requests\":1001,").contains("\"ok\":true");
-    }
+    assertThat(benchOk("-n", "1001", "-c", "3", "-d", "2", "--warmup", "0", "--json"))
+        .contains("\"requests\":1001,").contains("\"ok\":true");
   }
 
   @Test
@@ -92,29 +104,21 @@ class BenchIT {
 
   @Test
   void aFixedRateRunOfNRequestsSendsThemAllAndReportsItsSendLag() throws Exception {
-    try (TestServer server = TestServer.start(Transport.AUTO)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "--rate", "2000", "-n", "1000", "-c", "2",
-          "--warmup", "0", "--json");
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("\"rate\":2000.000,").contains("\"requests\":1000,")
-          .contains("\"send_lag\":{\"count\":1000,").containsPattern("\"generator_late\":(true|false),");
-    }
+    assertThat(benchOk("--rate", "2000", "-n", "1000", "-c", "2", "--warmup", "0", "--json"))
+        .contains("\"rate\":2000.000,").contains("\"requests\":1000,")
+        .contains("\"send_lag\":{\"count\":1000,").containsPattern("\"generator_late\":(true|false),");
   }
 
   @Test
   void aTimedRunAtAFixedRateWritesTheLogAndThePlot(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("latency.hlog");
     Path png = dir.resolve("latency.png");
-    try (TestServer server = TestServer.start(Transport.AUTO)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "--rate", "1000", "-c", "2", "-t", "2s",
-          "--warmup", "0", "--hdr-log", log.toString(), "--plot", png.toString());
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("1000 requests/s scheduled")
-          .contains("\nlatency (from intended send time) p50 ")
-          .contains("\nsend lag (actual minus intended send time) p50 ");
-      // Requests are meant to leave at 0, 1, ... 1999 ms: never more, however the machine is loaded.
-      assertThat(number(out.toString(), "(\\d+) requests in")).isBetween(1L, 2000L);
-    }
+    String report = benchOk("--rate", "1000", "-c", "2", "-t", "2s", "--warmup", "0", "--hdr-log", log.toString(),
+        "--plot", png.toString());
+    assertThat(report).contains("1000 requests/s scheduled").contains("\nlatency (from intended send time) p50 ")
+        .contains("\nsend lag (actual minus intended send time) p50 ");
+    // Requests are meant to leave at 0, 1, ... 1999 ms: never more, however the machine is loaded.
+    assertThat(number(report, "(\\d+) requests in")).isBetween(1L, 2000L);
     assertThat(Files.readAllLines(log)).anyMatch(l -> l.startsWith("#[Histogram log format version"))
         .anyMatch(l -> l.matches("\\d+\\.\\d+,\\d+\\.\\d+,\\d+\\.\\d+,HISTF.*"));
     byte[] image = Files.readAllBytes(png);
@@ -124,54 +128,34 @@ class BenchIT {
 
   @Test
   void everyMeasuredReplyIsInTheLatencyHistogramFromTheFirstMomentAfterTheWarmUp() throws Exception {
-    try (TestServer server = TestServer.start(Transport.AUTO)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "20000", "-c", "4", "-d", "4", "--warmup", "1s",
-          "--json");
-      assertThat(code).as(err.toString()).isZero();
-      assertThat(out.toString()).contains("\"requests\":20000,").contains("\"latency\":{\"count\":20000,");
-    }
+    assertThat(benchOk("-n", "20000", "-c", "4", "-d", "4", "--warmup", "1s", "--json"))
+        .contains("\"requests\":20000,").contains("\"latency\":{\"count\":20000,");
   }
 
   @Test
   void aServerThatDropsEveryHundredthReplyIsCaught() throws Exception {
     // Four in flight: each dropped reply is noticed when the next one arrives, not by a time-out.
-    try (ReplyServer server = ReplyServer.start(0, Fault.DROP, 100)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "999", "-c", "1", "-d", "4",
-          "--warmup", "0");
-      assertThat(code).isEqualTo(ExitCodes.BENCH_ERRORS);
-      assertThat(out.toString()).contains("990 requests in")
-          .contains("errors 9: wrong 0, missing 9, extra 0, late 0");
-    }
+    assertThat(benchCaught(Fault.DROP, "-n", "999", "-d", "4"))
+        .contains("990 requests in").contains("errors 9: wrong 0, missing 9, extra 0, late 0");
   }
 
   @Test
   void aReplyThatNeverComesIsMissingOnceItsTimeOutHasPassed() throws Exception {
-    try (ReplyServer server = ReplyServer.start(0, Fault.DROP, 100)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "100", "-c", "1", "-d", "1",
-          "--warmup", "0", "--timeout", "2s");
-      assertThat(code).isEqualTo(ExitCodes.BENCH_ERRORS);
-      assertThat(out.toString()).contains("99 requests in")
-          .contains("errors 1: wrong 0, missing 1, extra 0, late 0");
-    }
+    assertThat(benchCaught(Fault.DROP, "-n", "100", "-d", "1", "--timeout", "2s"))
+        .contains("99 requests in").contains("errors 1: wrong 0, missing 1, extra 0, late 0");
   }
 
   @Test
   void aServerThatCorruptsAPayloadByteIsCaught() throws Exception {
-    try (ReplyServer server = ReplyServer.start(0, Fault.CORRUPT, 100)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "1000", "-c", "1", "-d", "4", "--warmup", "0");
-      assertThat(code).isEqualTo(ExitCodes.BENCH_ERRORS);
-      assertThat(out.toString()).contains("990 requests in").contains("errors 10: wrong 10, missing 0, extra 0, late 0");
-    }
+    assertThat(benchCaught(Fault.CORRUPT, "-n", "1000", "-d", "4"))
+        .contains("990 requests in").contains("errors 10: wrong 10, missing 0, extra 0, late 0");
   }
 
   @Test
   void aServerThatAnswersTwiceIsCaught() throws Exception {
     // 999 requests: every doubled reply is followed by more, so none is left unread when the run ends.
-    try (ReplyServer server = ReplyServer.start(0, Fault.TWICE, 100)) {
-      int code = bench("127.0.0.1", String.valueOf(server.port()), "-n", "999", "-c", "1", "-d", "1", "--warmup", "0");
-      assertThat(code).isEqualTo(ExitCodes.BENCH_ERRORS);
-      assertThat(out.toString()).contains("999 requests in").contains("errors 9: wrong 0, missing 0, extra 9, late 0");
-    }
+    assertThat(benchCaught(Fault.TWICE, "-n", "999", "-d", "1"))
+        .contains("999 requests in").contains("errors 9: wrong 0, missing 0, extra 9, late 0");
   }
 
   @Test

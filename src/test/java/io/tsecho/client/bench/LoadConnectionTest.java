@@ -34,6 +34,14 @@ class LoadConnectionTest {
     run.begin(now, 1);
   }
 
+  /** A timed run whose one connection sends at {@code depth} in flight, a slot every {@code periodNanos} from T0. */
+  private Pacer paced(int depth, long periodNanos) {
+    open(0, depth, Duration.ZERO, 1e9 / periodNanos);
+    Pacer pacer = new Pacer(run, List.of(connection), T0, periodNanos);
+    connection.start(0, pacer, 0);
+    return pacer;
+  }
+
   @AfterEach
   void close() {
     if (channel != null) {
@@ -114,9 +122,7 @@ class LoadConnectionTest {
 
   @Test
   void atAFixedRateEachRequestLeavesAtItsSlotAndItsLagIsRecorded() {
-    open(0, 4, Duration.ZERO, 1e6);
-    Pacer pacer = new Pacer(run, List.of(connection), T0, 500);
-    connection.start(0, pacer, 0);
+    Pacer pacer = paced(4, 500);
     assertThat(sent()).isEmpty();
     now = T0 + 200;
     pacer.pump(now);
@@ -138,9 +144,7 @@ class LoadConnectionTest {
 
   @Test
   void aRequestThatWaitedForRoomChargesTheServerNotTheGenerator() {
-    open(0, 1, Duration.ZERO, 1e6);
-    Pacer pacer = new Pacer(run, List.of(connection), T0, 500);
-    connection.start(0, pacer, 0);
+    Pacer pacer = paced(1, 500);
     pacer.pump(now);
     String r0 = sent().get(0);
     now = T0 + 1_200;
@@ -161,10 +165,8 @@ class LoadConnectionTest {
 
   @Test
   void theScheduleEndsAtTheFirstSlotPastTheMeasuredTime() throws Exception {
-    open(0, 4, Duration.ZERO, 1e6);
     // 10 s measured: slots every 4 s fall at 0, 4 and 8 s; the one at 12 s does not start.
-    Pacer pacer = new Pacer(run, List.of(connection), T0, 4_000_000_000L);
-    connection.start(0, pacer, 0);
+    Pacer pacer = paced(4, 4_000_000_000L);
     now = T0 + 13_000_000_000L;
     pacer.pump(now);
     List<String> out = sent();
