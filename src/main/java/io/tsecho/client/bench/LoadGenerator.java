@@ -118,7 +118,12 @@ public final class LoadGenerator {
     long lastReportMillis = System.currentTimeMillis();
     long drainUntil = 0;
     boolean ending = false;
-    while (!run.awaitFinished(POLL_NANOS)) {
+    boolean allFinished;
+    while (true) {
+      allFinished = run.awaitFinished(POLL_NANOS);
+      if (allFinished) {
+        break;
+      }
       long now = run.nanoTime();
       if (!ending && (run.stopped() || (!run.limited() && now - run.measureEndNanos >= 0))) {
         ending = true;
@@ -147,20 +152,26 @@ public final class LoadGenerator {
     long end = run.nanoTime();
     report(run, last, end, lastReportMillis, total, totalSendLag, everySecond);
 
-    // A timed run measured its duration unless stopped before its end; an -n run, until its last connection finished.
     boolean stoppedEarly = run.stopped() && (run.limited() || run.stoppedAtNanos() - run.measureEndNanos < 0);
-    long measuredEnd;
-    if (run.limited()) {
-      measuredEnd = last.anyFinished ? last.lastFinishNanos : end;
-    } else {
-      measuredEnd = stoppedEarly ? run.stoppedAtNanos() : run.measureEndNanos;
-    }
-    Duration measured = Duration.ofNanos(Math.max(1, measuredEnd - run.measureStartNanos));
+    Duration measured = Duration.ofNanos(Math.max(1, measuredEnd(run, last, end, allFinished, stoppedEarly)
+        - run.measureStartNanos));
     return new BenchReport(target, options.udp() ? "udp" : "tcp", options.service().cliName(), options.connections(),
         options.depth(), options.size(), options.rate(), measured, counts.ok(), counts.bytesSent(),
         counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
         counts.connectionsLost(), LatencySummary.of(total),
         options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly);
+  }
+
+  /**
+   * Where the measured time ends: a timed run's duration, cut short by Ctrl-C or by losing every
+   * connection; an -n run's, when its last connection finished.
+   */
+  private static long measuredEnd(BenchRun run, Gathered last, long now, boolean allFinished, boolean stoppedEarly) {
+    if (run.limited()) {
+      return last.anyFinished ? last.lastFinishNanos : now;
+    }
+    long end = stoppedEarly ? run.stoppedAtNanos() : run.measureEndNanos;
+    return allFinished && last.lastFinishNanos - end < 0 ? last.lastFinishNanos : end;
   }
 
   /** Every measured latency of the last run, in nanoseconds. */

@@ -175,7 +175,7 @@ class BenchIT {
   }
 
   @Test
-  void aRunOfNRequestsEndsAndSaysSoWhenEveryConnectionIsLost() throws Exception {
+  void aRunEndsAndSaysSoWhenEveryConnectionIsLost() throws Exception {
     try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread closer = new Thread(() -> {
         while (!rude.isClosed()) {
@@ -191,6 +191,13 @@ class BenchIT {
       int code = bench("127.0.0.1", String.valueOf(rude.getLocalPort()), "-n", "1000", "-c", "2", "--warmup", "0");
       assertThat(code).as(err.toString()).isEqualTo(ExitCodes.BENCH_ERRORS);
       assertThat(out.toString()).contains("\n0 requests in ").contains("; connections failed 0, lost 2\n");
+      out.getBuffer().setLength(0);
+      // A timed run ends too, with the time it measured.
+      code = bench("127.0.0.1", String.valueOf(rude.getLocalPort()), "-t", "50s", "-c", "2", "--warmup", "0");
+      assertThat(code).as(err.toString()).isEqualTo(ExitCodes.BENCH_ERRORS);
+      assertThat(out.toString()).contains("; connections failed 0, lost 2\n");
+      double seconds = Double.parseDouble(out.toString().replaceAll("(?s).*\n0 requests in (\\d+\\.\\d+) s.*", "$1"));
+      assertThat(seconds).isLessThan(50);
     }
   }
 
