@@ -3,8 +3,8 @@ package io.tsecho.cli;
 import io.tsecho.client.bench.BenchOptions;
 import io.tsecho.client.bench.BenchReport;
 import io.tsecho.client.bench.LatencyPlot;
-import io.tsecho.client.bench.LoadGenerator;
 import io.tsecho.client.bench.LoadGenerator.Interval;
+import io.tsecho.client.bench.LoadGenerator;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       "Every reply is checked: one per request, in order per connection, carrying its request's "
           + "payload; wrong, missing, extra and late replies are counted by kind and make the exit code 12.",
       "With --rate, requests leave on a fixed schedule and latency counts from when each was meant "
-          + "to leave, so a stalled server is not hidden."
+          + "to leave, so a stalled server is not hidden; the report adds the generator's own send lag.",
+      "Ctrl-C stops the run and prints the report of what it measured."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -115,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     HistogramLogWriter log = hdrLog == null ? null : openLog(hdrLog);
     LoadGenerator generator = new LoadGenerator(options);
+    Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;
     try {
       report = generator.run(interval -> {
@@ -141,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     if (plot != null) {
-      LatencyPlot.write(generator.latencyHistogram(), "tsecho bench " + host + ":" + port, plot);
+      LatencyPlot.write(generator.latencyHistogram(), "tsecho bench " + report.target(), plot);
     }
     return report.failed() ? ExitCodes.BENCH_ERRORS : ExitCodes.OK;
   }
@@ -158,9 +161,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String liveLine(Interval i) {
-    long count = i.latencyNanos().getTotalCount();
+    Histogram shown = i.measuring() ? i.latencyNanos() : i.warmupNanos();
     return String.format(Locale.ROOT, "\r%5.0f s %s %10d req/s   p50 %8.1f µs   p99 %8.1f µs   errors %d   ",
-        i.elapsedSeconds(), i.measuring() ? "         " : "(warm-up)", count,
-        i.latencyNanos().getValueAtPercentile(50) / 1e3, i.latencyNanos().getValueAtPercentile(99) / 1e3, i.errors());
+        i.elapsedSeconds(), i.measuring() ? "         " : "(warm-up)", shown.getTotalCount(),
+        shown.getValueAtPercentile(50) / 1e3, shown.getValueAtPercentile(99) / 1e3, i.errors());
   }
 }

@@ -11,12 +11,12 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.ZoneId;
-import java.io.FileOutputStream;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +77,7 @@ final class ClientCommand implements Callable<Integer> {
       ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries);
       ClockReading reading = kind == Service.TIME ? reader.readTime(udp) : reader.readDaytime(udp, ZoneId.systemDefault());
       PrintWriter out = spec.commandLine().getOut();
-      out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp") + " " + host + ":" + port, reading));
+      out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp"), reading));
       out.flush();
       return ExitCodes.OK;
     }

@@ -2,9 +2,11 @@ package io.tsecho.cli;
 
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
+import io.tsecho.client.ping.PingFormat;
 import io.tsecho.client.ping.PingOptions;
 import io.tsecho.client.ping.PingReport;
 import io.tsecho.client.ping.Pinger;
+import io.tsecho.client.ping.ProbeResult;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
@@ -80,15 +82,22 @@ final class PingCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     AtomicBoolean stop = new AtomicBoolean();
     Signals.onTermination(() -> stop.set(true));
-    if (!json) {
-      out.println("TSECHO PING " + host + ":" + port + " over " + (udp ? "udp" : "tcp") + " (" + options.service().cliName()
-          + " service)");
-      out.flush();
-    }
-    PingReport report = new Pinger(options).run(stop::get, probe -> {
-      if (!json) {
-        out.println(io.tsecho.client.ping.PingFormat.line(probe));
-        out.flush();
+    PingReport report = new Pinger(options).run(stop::get, new Pinger.Listener() {
+      @Override
+      public void connected(String server) {
+        if (!json) {
+          out.println("TSECHO PING " + server + " over " + (udp ? "udp" : "tcp") + " (" + options.service().cliName()
+              + " service)");
+          out.flush();
+        }
+      }
+
+      @Override
+      public void probe(ProbeResult probe) {
+        if (!json) {
+          out.println(PingFormat.line(probe));
+          out.flush();
+        }
       }
     });
     if (json) {
@@ -99,7 +108,7 @@ final class PingCommand implements Callable<Integer> {
     }
     out.flush();
     if (report.received() == 0) {
-      throw new ClientException(ClientFailure.TIMEOUT, "no reply from " + host + ":" + port);
+      throw new ClientException(ClientFailure.TIMEOUT, "no reply from " + report.target());
     }
     return ExitCodes.OK;
   }

@@ -24,10 +24,6 @@ public final class TcpClient {
     this.config = config;
   }
 
-  private String target() {
-    return config.host() + ":" + config.port();
-  }
-
   /**
    * Sends all of {@code in} as it is, half-closes, and copies every reply to {@code out} until the
    * server closes. Sending and receiving run at once, so neither side's buffers can fill up and stall.
@@ -35,33 +31,35 @@ public final class TcpClient {
    * @throws ClientException on a connect failure, a silent server, or a connection lost before every reply
    */
   public void runPipe(InputStream in, OutputStream out) throws ClientException {
-    try (Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout())) {
+    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
+    String server = Connector.describe(config.host(), socket);
+    try (socket) {
       AtomicLong linesSent = new AtomicLong();
       Sender sender = new Sender(in, socket, linesSent);
       Thread thread = new Thread(sender, "tsecho-client-sender");
       thread.setDaemon(true);
       thread.start();
-      long linesReceived = receiveAll(socket, out, sender, linesSent);
+      long linesReceived = receiveAll(socket, server, out, sender, linesSent);
       joinQuietly(thread, SENDER_GRACE_MILLIS);
       if (!sender.done) {
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "server " + target() + " closed the connection before the end of the input");
+            "server " + server + " closed the connection before the end of the input");
       }
       if (sender.failure != null) {
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "connection to " + target() + " lost while sending: " + sender.failure.getMessage());
+            "connection to " + server + " lost while sending: " + sender.failure.getMessage());
       }
       if (linesReceived < linesSent.get()) {
         long missing = linesSent.get() - linesReceived;
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "server " + target() + " closed the connection with " + missing + " line(s) unanswered");
+            "server " + server + " closed the connection with " + missing + " line(s) unanswered");
       }
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " failed: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " failed: " + e.getMessage());
     }
   }
 
-  private long receiveAll(Socket socket, OutputStream out, Sender sender, AtomicLong linesSent)
+  private long receiveAll(Socket socket, String server, OutputStream out, Sender sender, AtomicLong linesSent)
       throws IOException, ClientException {
     socket.setSoTimeout((int) config.replyTimeout().toMillis());
     InputStream fromServer = socket.getInputStream();
@@ -76,9 +74,9 @@ public final class TcpClient {
           continue; // nothing owed: the input is just slow
         }
         throw new ClientException(ClientFailure.TIMEOUT,
-            "no reply from " + target() + " within " + Durations.format(config.replyTimeout()));
+            "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
       } catch (IOException e) {
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " lost: " + e.getMessage());
+        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
       }
       if (n < 0) {
         return linesReceived;
@@ -94,7 +92,9 @@ public final class TcpClient {
    * of input quits.
    */
   public void runInteractive(InputStream in, PrintStream out) throws ClientException {
-    try (Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout())) {
+    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
+    String server = Connector.describe(config.host(), socket);
+    try (socket) {
       socket.setSoTimeout((int) config.replyTimeout().toMillis());
       OutputStream toServer = socket.getOutputStream();
       InputStream fromServer = socket.getInputStream();
@@ -108,16 +108,16 @@ public final class TcpClient {
         toServer.write(line);
         toServer.write('\n');
         toServer.flush();
-        out.write(readReply(fromServer));
+        out.write(readReply(fromServer, server));
         out.flush();
       }
       socket.shutdownOutput();
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " lost: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
   }
 
-  private byte[] readReply(InputStream fromServer) throws IOException, ClientException {
+  private byte[] readReply(InputStream fromServer, String server) throws IOException, ClientException {
     ByteArrayOutputStream reply = new ByteArrayOutputStream(128);
     while (true) {
       int b;
@@ -125,10 +125,10 @@ public final class TcpClient {
         b = fromServer.read();
       } catch (SocketTimeoutException e) {
         throw new ClientException(ClientFailure.TIMEOUT,
-            "no reply from " + target() + " within " + Durations.format(config.replyTimeout()));
+            "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
       }
       if (b < 0) {
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "server " + target() + " closed the connection");
+        throw new ClientException(ClientFailure.CONNECTION_LOST, "server " + server + " closed the connection");
       }
       reply.write(b);
       if (b == '\n') {

@@ -3,6 +3,7 @@ package io.tsecho.client.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 
 /** A load "connection" over UDP: a connected datagram socket, one request and one reply per datagram. */
 final class UdpLoadConnection extends LoadConnection {
@@ -37,17 +38,18 @@ final class UdpLoadConnection extends LoadConnection {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof DatagramPacket)) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       return;
     }
     DatagramPacket packet = (DatagramPacket) msg;
     try {
       ByteBuf content = packet.content();
-      run.received(content.readableBytes());
+      long now = run.nanoTime();
       int length = content.readableBytes();
+      received(length, now);
       // A reply ends with the request's newline; the check excludes it, as for TCP lines.
       boolean newline = length > 0 && content.getByte(content.writerIndex() - 1) == '\n';
-      reply(content, content.readerIndex(), newline ? length - 1 : -1, System.nanoTime());
+      reply(content, content.readerIndex(), newline ? length - 1 : -1, now);
     } finally {
       packet.release();
     }
