@@ -156,6 +156,9 @@ public final class TsechoServer implements AutoCloseable {
     }
     for (Bound b : bound) {
       bootstraps.events(b.listener()).bound(b.address());
+      if (config.trace()) {
+        TraceStage.bound(b, config.backlog());
+      }
     }
     return new TsechoServer(server, transport, eventLoops, group, channels, bound);
   }
@@ -300,8 +303,11 @@ public final class TsechoServer implements AutoCloseable {
       return;
     }
     try {
-      for (Channel ch : channels) {
-        ch.close().awaitUninterruptibly();
+      for (int i = 0; i < channels.size(); i++) {
+        channels.get(i).close().awaitUninterruptibly();
+        if (config.trace()) {
+          TraceStage.closed(bound.get(i));
+        }
       }
       ChannelGroup connections = server.connections();
       for (Channel connection : connections) {
