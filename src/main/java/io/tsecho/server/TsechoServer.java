@@ -232,6 +232,13 @@ public final class TsechoServer implements AutoCloseable {
     return List.copyOf(bound);
   }
 
+  /** The listening sockets and the connections served now, for tests that look into their pipelines. */
+  List<Channel> channels() {
+    List<Channel> all = new ArrayList<>(channels);
+    all.addAll(server.connections());
+    return all;
+  }
+
   /** The first listener's address, with the real port when 0 was asked for. */
   public InetSocketAddress localAddress() {
     return bound.get(0).address();
