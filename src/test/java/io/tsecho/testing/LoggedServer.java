@@ -15,9 +15,17 @@ import java.util.regex.Pattern;
  * {@code tsecho serve} run as its own process with its stderr in a file, for tests that read what
  * it logs up to its exit: a pipe read by a thread can lose the last lines when the process exits
  * (the JDK closes the pipe under the reader), a file keeps every byte.
+ *
+ * <p>The server runs with assertions and Netty's strictest leak detection, and once it has stopped
+ * a warning, an error, a leak report or a stack trace on its stderr, in text or JSON, fails the test.
  */
 public final class LoggedServer implements AutoCloseable {
   private static final long WAIT_SECONDS = 30;
+  private static final List<String> JVM_FLAGS = List.of("-ea", "-Dio.netty.leakDetection.level=paranoid");
+  /** About the machine (a network namespace with loopback alone), not the server. */
+  private static final String NO_HARDWARE_ADDRESS = "Failed to find a usable hardware address";
+  private static final Pattern TROUBLE =
+      Pattern.compile("^\\S+ (WARN|ERROR) |\"level\":\"(WARN|ERROR)\"|LEAK:|^Exception in thread |\tat ");
 
   private final Process process;
   private final Path stderr;
@@ -32,7 +40,9 @@ public final class LoggedServer implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of("serve"));
     all.addAll(List.of(args));
     Path stderr = Files.createTempFile(dir, "serve", ".stderr");
-    Process process = new ProcessBuilder(TsechoProcess.command(all.toArray(new String[0])))
+    List<String> command = new ArrayList<>(TsechoProcess.command(all.toArray(new String[0])));
+    command.addAll(1, JVM_FLAGS); // after the java executable
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(false)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(stderr.toFile())
@@ -72,18 +82,34 @@ public final class LoggedServer implements AutoCloseable {
     }
   }
 
-  /** Sends SIGTERM and returns the exit code once the server has exited. */
-  public int terminate() throws InterruptedException {
+  /** Sends SIGTERM, checks stderr once the server has exited (see the class comment) and returns the exit code. */
+  public int terminate() throws Exception {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("server did not stop within 20 s of SIGTERM");
     }
+    List<String> trouble = trouble(stderr());
+    if (!trouble.isEmpty()) {
+      throw new AssertionError("the server logged trouble:\n" + String.join("\n", trouble) + "\n--- its whole stderr:\n"
+          + stderr());
+    }
     return process.exitValue();
   }
 
+  /** Warning, error, leak and crash lines, but Netty's note about a machine without a hardware address. */
+  static List<String> trouble(String stderr) {
+    List<String> trouble = new ArrayList<>();
+    for (String line : stderr.split("\n")) {
+      if (TROUBLE.matcher(line).find() && !line.contains(NO_HARDWARE_ADDRESS)) {
+        trouble.add(line);
+      }
+    }
+    return trouble;
+  }
+
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (process.isAlive()) {
       terminate();
     }
