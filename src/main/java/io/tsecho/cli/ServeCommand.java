@@ -200,6 +200,17 @@ final class ServeCommand implements Callable<Integer> {
           + " listening line prints it, so a run can be repeated (default: random).")
   Long faultSeed;
 
+  @Option(names = "--trace",
+      description = "Log every socket event, in the words of the socket API: socket(), bind(), listen(), accept(),"
+          + " recv(), send(), shutdown(), close(), recvfrom(), sendto(), with the bytes each one carried."
+          + " For learning and debugging; off, it costs nothing.")
+  boolean trace;
+
+  @Option(names = "--log-format", defaultValue = "text", converter = LogFormat.Name.class, paramLabel = "FORMAT",
+      description = "text, or json: one JSON object a line, the connection's fields as keys. The listening"
+          + " line stays plain text (default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -246,6 +257,7 @@ final class ServeCommand implements Callable<Integer> {
         .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
         .instance(instance)
         .faults(faultSettings())
+        .trace(trace)
         .build();
   }
 
@@ -268,7 +280,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
+    logFormat.apply();
     LogLevels.apply(quiet, verbose);
+    if (trace) {
+      LogLevels.showTrace();
+    }
     TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
     PrintWriter err = spec.commandLine().getErr();
     for (String line : server.listeningLines()) {

@@ -4,6 +4,9 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -59,6 +62,9 @@ final class Bootstraps {
     if (!config.access().isOpen()) {
       stages.add(new AccessStage(config.access(), proxied, server.perSource(), events(listener), server.accessLog()));
     }
+    if (config.trace()) {
+      stages.add(new TraceStage(listener));
+    }
     stages.add(new FaultStage(server.faults())); // always: a test may set faults while the server runs
     return stages;
   }
@@ -87,6 +93,20 @@ final class Bootstraps {
     return bootstrap;
   }
 
+  /** A UDP listener's service alone; with {@code --trace}, the trace in front of it. */
+  private ChannelHandler traced(Listener listener, ChannelHandler service) {
+    if (!config.trace()) {
+      return service;
+    }
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(PipelineNames.TRACE, new DatagramTraceHandler(listener, TraceStage.LOG));
+        ch.pipeline().addLast(PipelineNames.SERVICE, service);
+      }
+    };
+  }
+
   private Bootstrap udp(Listener listener) {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
@@ -94,9 +114,9 @@ final class Bootstraps {
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
-        .handler(new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(), config.access(),
-            server.udpDrops(), events(listener), new WhoamiHeader(config.instance()), new DatagramFaults(server.faults()),
-            System::nanoTime));
+        .handler(traced(listener, new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(),
+            config.access(), server.udpDrops(), events(listener), new WhoamiHeader(config.instance()),
+            new DatagramFaults(server.faults()), System::nanoTime)));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

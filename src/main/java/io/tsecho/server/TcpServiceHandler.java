@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The life of one TCP connection, whatever the service: counting, backpressure, deadlines, the
@@ -495,10 +496,24 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     report(ctx);
     events.closed(ctx.channel().eventLoop(), reason);
     if (CONNECTIONS.isInfoEnabled()) {
-      CONNECTIONS.info("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}", service.cliName(),
-          protocol(ctx), describePeer(ctx), bytesIn, bytesOut, messages,
-          opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0,
-          closeDetail != null ? closeDetail : reason.text());
+      String protocol = protocol(ctx);
+      long durationMillis = opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0;
+      String why = closeDetail != null ? closeDetail : reason.text();
+      // The text line shows the message; --log-format json shows the same fields as keys too.
+      LoggingEventBuilder line = CONNECTIONS.atInfo()
+          .setMessage("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}")
+          .addArgument(service.cliName()).addArgument(protocol).addArgument(describePeer(ctx))
+          .addArgument(bytesIn).addArgument(bytesOut).addArgument(messages).addArgument(durationMillis)
+          .addArgument(why)
+          .addKeyValue("service", service.cliName())
+          .addKeyValue("protocol", protocol);
+      addPeerFields(line, ctx)
+          .addKeyValue("in", bytesIn)
+          .addKeyValue("out", bytesOut)
+          .addKeyValue("messages", messages)
+          .addKeyValue("duration", durationMillis)
+          .addKeyValue("reason", why)
+          .log();
     }
     super.channelInactive(ctx);
   }
@@ -522,6 +537,23 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       }
     }
     return text.toString();
+  }
+
+  /** The fields of {@link #describePeer}, as keys: keep the two in step. */
+  private static LoggingEventBuilder addPeerFields(LoggingEventBuilder line, ChannelHandlerContext ctx) {
+    Peer peer = Peer.of(ctx.channel());
+    line.addKeyValue("peer", Addresses.format(peer.client()));
+    if (peer.via() != null) {
+      line.addKeyValue("via", Addresses.format(peer.via()));
+    }
+    line.addKeyValue("local", Addresses.format(ctx.channel().localAddress()));
+    if (peer.tls() != null) {
+      line.addKeyValue("tls", peer.tls());
+      if (peer.tlsSubject() != null) {
+        line.addKeyValue("subject", peer.tlsSubject());
+      }
+    }
+    return line;
   }
 
   private void cancelTimers() {

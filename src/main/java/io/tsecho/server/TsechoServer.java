@@ -157,6 +157,9 @@ public final class TsechoServer implements AutoCloseable {
     }
     for (Bound b : bound) {
       bootstraps.events(b.listener()).bound(b.address());
+      if (config.trace()) {
+        TraceStage.bound(b, config.backlog());
+      }
     }
     return new TsechoServer(server, transport, eventLoops, group, channels, bound);
   }
@@ -228,6 +231,13 @@ public final class TsechoServer implements AutoCloseable {
   /** Every listener with the address it got. */
   public List<Bound> bound() {
     return List.copyOf(bound);
+  }
+
+  /** The listening sockets and the connections served now, for tests that look into their pipelines. */
+  List<Channel> channels() {
+    List<Channel> all = new ArrayList<>(channels);
+    all.addAll(server.connections());
+    return all;
   }
 
   /** The first listener's address, with the real port when 0 was asked for. */
@@ -319,8 +329,11 @@ public final class TsechoServer implements AutoCloseable {
       return;
     }
     try {
-      for (Channel ch : channels) {
-        ch.close().awaitUninterruptibly();
+      for (int i = 0; i < channels.size(); i++) {
+        channels.get(i).close().awaitUninterruptibly();
+        if (config.trace()) {
+          TraceStage.closed(bound.get(i));
+        }
       }
       ChannelGroup connections = server.connections();
       for (Channel connection : connections) {
