@@ -4,19 +4,17 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.testing.JsonText;
-import io.tsecho.testing.LoggedServer;
+import io.tsecho.testing.TsechoProcess;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve --log-format}: JSON for machines, the text line unchanged for people. */
 class LogFormatIT {
@@ -36,8 +34,8 @@ class LogFormatIT {
   }
 
   @Test
-  void jsonIsOneObjectALineWithTheClosingLinesFieldsAsKeys(@TempDir Path dir) throws Exception {
-    try (LoggedServer server = LoggedServer.serve(dir, "--host", "127.0.0.1", "--port", "0", "--time-format", "epoch-s",
+  void jsonIsOneObjectALineWithTheClosingLinesFieldsAsKeys() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--time-format", "epoch-s",
         "--log-format", "json", "--trace")) {
       int port = server.port("stamp/tcp");
       int clientPort = oneClient(port);
@@ -123,8 +121,8 @@ class LogFormatIT {
 
   /** The text format is the default and its closing line is what it always was, with no key/values added. */
   @Test
-  void textIsTheDefaultAndItsClosingLineIsUnchanged(@TempDir Path dir) throws Exception {
-    try (LoggedServer server = LoggedServer.serve(dir, "--host", "127.0.0.1", "--port", "0", "--time-format",
+  void textIsTheDefaultAndItsClosingLineIsUnchanged() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--time-format",
         "epoch-s")) {
       int port = server.port("stamp/tcp");
       int clientPort = oneClient(port);

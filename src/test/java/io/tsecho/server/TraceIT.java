@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.tsecho.config.Transport;
-import io.tsecho.testing.LoggedServer;
+import io.tsecho.testing.TsechoProcess;
 import io.tsecho.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -17,12 +17,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,11 +34,11 @@ class TraceIT {
    * datagram, line by line. With {@code -q} the trace still shows: it was asked for.
    */
   @Test
-  void theRealServerTracesEachSocketCallInOrder(@TempDir Path dir) throws Exception {
+  void theRealServerTracesEachSocketCallInOrder() throws Exception {
     int clientPort;
     int udpPort;
     int port;
-    try (LoggedServer server = LoggedServer.serve(dir, "--host", "127.0.0.1", "--port", "0", "--udp",
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--udp",
         "--time-format", "epoch-s", "--max-line", "16", "--trace", "-q")) {
       port = server.port("stamp/udp");
       try (Socket client = new Socket()) {

@@ -2,17 +2,13 @@ package io.tsecho.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,34 +17,36 @@ import java.util.regex.Pattern;
 /**
  * The real executable, {@code java -jar target/tsecho.jar}, run as a separate process.
  *
- * <p>A server started by {@link #serve} is checked when it stops: a warning, an error, a leak report
- * or a stack trace on its stderr fails the test, unless the test declared the line with
- * {@link #expectLog}. The server runs with assertions and Netty's strictest leak detection.
+ * <p>A server started by {@link #serve} writes its stderr to a file, which keeps every byte up to
+ * its exit (a pipe read by a thread can lose the last lines: the JDK closes the pipe under the
+ * reader when the process exits). It is checked when it stops: a warning, an error, a leak report
+ * or a stack trace on its stderr, in text or JSON, fails the test, unless the test declared the line
+ * with {@link #expectLog}. The server runs with assertions and Netty's strictest leak detection.
  */
 public final class TsechoProcess implements AutoCloseable {
+  private static final long WAIT_SECONDS = 30;
   private static final Pattern LISTENING = Pattern.compile("listening on (\\w+/\\w+)/(\\S+):(\\d+) ");
-  /** The level column of the server's log lines, Netty's leak reports, and what the JVM prints when a thread dies. */
-  private static final Pattern TROUBLE = Pattern.compile("^\\S+ (WARN|ERROR) |LEAK:|^Exception in thread ");
+  /**
+   * The level column of the server's log lines, in text or JSON; Netty's leak reports; what the JVM
+   * prints when a thread dies, and the frames of a stack trace.
+   */
+  private static final Pattern TROUBLE =
+      Pattern.compile("^\\S+ (WARN|ERROR) |\"level\":\"(WARN|ERROR)\"|LEAK:|^Exception in thread |^\tat ");
   /**
    * Netty's note that the machine has no network interface with a hardware address (a network
    * namespace with loopback alone): about the machine, not the server.
    */
-  private static final Pattern NO_HARDWARE_ADDRESS = Pattern.compile("WARN  MacAddressUtil - Failed to find a usable hardware address");
+  private static final Pattern NO_HARDWARE_ADDRESS = Pattern.compile("Failed to find a usable hardware address");
   private static final List<String> SERVER_JVM_FLAGS = List.of("-ea", "-Dio.netty.leakDetection.level=paranoid");
 
   private final Process process;
-  private final Thread reader;
-  private final StringBuffer stderr = new StringBuffer();
-  private final CompletableFuture<Integer> port = new CompletableFuture<>();
-  private final Map<String, CompletableFuture<Integer>> ports = new ConcurrentHashMap<>();
+  private final Path stderrFile;
   private final List<Pattern> expected = new CopyOnWriteArrayList<>(List.of(NO_HARDWARE_ADDRESS));
   private boolean checked;
 
-  private TsechoProcess(Process process) {
+  private TsechoProcess(Process process, Path stderrFile) {
     this.process = process;
-    this.reader = new Thread(this::readStderr, "tsecho-stderr");
-    reader.setDaemon(true);
-    reader.start();
+    this.stderrFile = stderrFile;
   }
 
   /** The outcome of a finished run. */
@@ -82,13 +80,18 @@ public final class TsechoProcess implements AutoCloseable {
     return Processes.run(command(args), stdin, timeoutSeconds);
   }
 
-  /** Starts {@code tsecho serve ARGS} and waits for its listening line. */
+  /** Starts {@code tsecho serve ARGS} and waits for its first listening line. */
   public static TsechoProcess serve(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("serve"));
     all.addAll(List.of(args));
-    TsechoProcess server = new TsechoProcess(
-        new ProcessBuilder(command(SERVER_JVM_FLAGS, all.toArray(new String[0]))).start());
-    server.port.get(30, TimeUnit.SECONDS);
+    Path stderr = Files.createTempFile("tsecho-serve", ".stderr");
+    stderr.toFile().deleteOnExit();
+    Process process = new ProcessBuilder(command(SERVER_JVM_FLAGS, all.toArray(new String[0])))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(stderr.toFile())
+        .start();
+    TsechoProcess server = new TsechoProcess(process, stderr);
+    server.awaitText("listening on ");
     return server;
   }
 
@@ -101,67 +104,57 @@ public final class TsechoProcess implements AutoCloseable {
     return this;
   }
 
-  private void readStderr() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        stderr.append(line).append('\n');
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          port.complete(Integer.parseInt(m.group(3)));
-          listenerPort(m.group(1)).complete(Integer.parseInt(m.group(3)));
-        }
+  /** Waits until stderr holds {@code text}; fails, showing stderr, if it does not within 30 s or the server exits. */
+  public void awaitText(String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!stderr().contains(text)) {
+      if (!process.isAlive() && !stderr().contains(text)) {
+        throw new IllegalStateException("server exited (exit " + process.exitValue() + ") without '" + text + "': "
+            + stderr());
       }
-    } catch (IOException e) {
-      // the process is gone
-    } finally {
-      IllegalStateException gone = new IllegalStateException("server exited before listening (" + exitStatus() + "): " + stderr);
-      port.completeExceptionally(gone);
-      ports.values().forEach(f -> f.completeExceptionally(gone));
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' within " + WAIT_SECONDS + " s in:\n" + stderr());
+      }
+      Thread.sleep(20);
     }
   }
 
-  /** How the process ended, once its stderr has closed: a signal shows as exit 128 + its number. */
-  private String exitStatus() {
-    try {
-      return process.waitFor(10, TimeUnit.SECONDS) ? "exit " + process.exitValue() : "still running";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
+  /** The port of the first listener. */
+  public int port() throws Exception {
+    Matcher m = LISTENING.matcher(stderr());
+    if (!m.find()) {
+      throw new AssertionError("no listening line in:\n" + stderr());
     }
-  }
-
-  public int port() {
-    return port.join();
-  }
-
-  private CompletableFuture<Integer> listenerPort(String serviceAndProtocol) {
-    return ports.computeIfAbsent(serviceAndProtocol, k -> new CompletableFuture<>());
+    return Integer.parseInt(m.group(3));
   }
 
   /** The port of the listener printed as e.g. {@code time/udp}, once its line has appeared. */
   public int port(String serviceAndProtocol) throws Exception {
-    return listenerPort(serviceAndProtocol).get(30, TimeUnit.SECONDS);
+    awaitText("listening on " + serviceAndProtocol + "/");
+    Matcher m = LISTENING.matcher(stderr());
+    while (m.find()) {
+      if (m.group(1).equals(serviceAndProtocol)) {
+        return Integer.parseInt(m.group(3));
+      }
+    }
+    throw new AssertionError("no listening line for " + serviceAndProtocol + " in:\n" + stderr());
   }
 
   /** What the server has printed on stderr so far; all of it once it has stopped. */
   public String stderr() {
-    return stderr.toString();
+    try {
+      return Files.readString(stderrFile, UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  /**
-   * Sends SIGTERM, waits for the exit and the last line of stderr, checks stderr (see the class
-   * comment) and returns the exit code.
-   */
+  /** Sends SIGTERM, waits for the exit, checks stderr (see the class comment) and returns the exit code. */
   public int terminate() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("server did not stop within 20 s of SIGTERM");
-    }
-    reader.join(TimeUnit.SECONDS.toMillis(10));
-    if (reader.isAlive()) {
-      throw new AssertionError("the server's stderr was still open 10 s after it exited");
     }
     checkStderr();
     return process.exitValue();
@@ -196,7 +189,6 @@ public final class TsechoProcess implements AutoCloseable {
     if (process.isAlive()) {
       terminate();
     } else {
-      reader.join(TimeUnit.SECONDS.toMillis(10));
       checkStderr();
     }
   }

@@ -18,6 +18,8 @@ class TsechoProcessTest {
       "Exception in thread \"main\" java.lang.IllegalStateException: boom",
       "\tat io.tsecho.Main.main(Main.java:1)",
       "a WARNING: word inside a line is not a level",
+      "{\"timestamp\":1,\"level\":\"INFO\",\"loggerName\":\"io.tsecho.trace\",\"formattedMessage\":\"WARN\"}",
+      "{\"timestamp\":1,\"level\":\"ERROR\",\"loggerName\":\"io.netty\",\"formattedMessage\":\"x\"}",
       "2026-11-25T15:36:21.000Z WARN  MacAddressUtil - Failed to find a usable hardware address from the network interfaces");
 
   @Test
@@ -27,14 +29,18 @@ class TsechoProcessTest {
         "2026-11-25T15:36:20.000Z ERROR ResourceLeakDetector - LEAK: ByteBuf.release() was not called",
         "#1: io.netty.buffer.AdvancedLeakAwareByteBuf.writeBytes(AdvancedLeakAwareByteBuf.java:634) LEAK: again",
         "Exception in thread \"main\" java.lang.IllegalStateException: boom",
+        "\tat io.tsecho.Main.main(Main.java:1)",
+        "{\"timestamp\":1,\"level\":\"ERROR\",\"loggerName\":\"io.netty\",\"formattedMessage\":\"x\"}",
         "2026-11-25T15:36:21.000Z WARN  MacAddressUtil - Failed to find a usable hardware address from the network interfaces");
   }
 
   @Test
   void aDeclaredPatternClearsOnlyTheLinesItMatches() {
     assertThat(TsechoProcess.unexpectedLines(STDERR, List.of(Pattern.compile("connections refused over the limit"),
-        Pattern.compile("LEAK"), Pattern.compile("^Exception in thread"), Pattern.compile("MacAddressUtil")))).isEmpty();
+        Pattern.compile("LEAK"), Pattern.compile("^Exception in thread"), Pattern.compile("^\tat "),
+        Pattern.compile("\"level\":\"ERROR\""), Pattern.compile("MacAddressUtil")))).isEmpty();
     assertThat(TsechoProcess.unexpectedLines(STDERR, List.of(Pattern.compile("limit of 1 "), Pattern.compile("LEAK"),
-        Pattern.compile("MacAddressUtil")))).containsExactly("Exception in thread \"main\" java.lang.IllegalStateException: boom");
+        Pattern.compile("MacAddressUtil"), Pattern.compile("io.netty"))))
+        .containsExactly("Exception in thread \"main\" java.lang.IllegalStateException: boom", "\tat io.tsecho.Main.main(Main.java:1)");
   }
 }
