@@ -64,7 +64,8 @@ final class ClientCommand implements Callable<Integer> {
   int retries;
 
   @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
-      description = "stamp or echo: send lines; time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
+      description = "stamp, echo or whoami: send lines (over UDP, whoami datagrams are padded to make room for the"
+          + " reply); time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
   String service;
 
   @Spec CommandSpec spec;
@@ -85,7 +86,8 @@ final class ClientCommand implements Callable<Integer> {
     boolean interactive = Terminals.isInteractive();
     if (udp) {
       OutputStream out = interactive ? System.out : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
-      new UdpClient(config, retries).run(in, out, System.err, interactive ? "> " : null);
+      int padTo = kind == Service.WHOAMI ? UdpClient.WHOAMI_DATAGRAM : 0;
+      new UdpClient(config, retries, padTo).run(in, out, System.err, interactive ? "> " : null);
       return ExitCodes.OK;
     }
     TcpClient client = new TcpClient(config);

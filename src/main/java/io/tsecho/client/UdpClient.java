@@ -13,6 +13,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The line client over UDP, in the classic {@code sendto}/{@code recvfrom} style: one datagram per
@@ -22,15 +23,28 @@ import java.nio.charset.StandardCharsets;
 public final class UdpClient {
   private static final int MAX_DATAGRAM = 65_507;
 
+  /**
+   * What a whoami datagram is padded to after its newline: a whoami reply over UDP may be at most 64
+   * bytes longer than its request, and says far more than a short line holds.
+   */
+  public static final int WHOAMI_DATAGRAM = 1024;
+
   private final ClientConfig config;
   private final int retries;
+  private final int padTo;
 
   public UdpClient(ClientConfig config, int retries) {
+    this(config, retries, 0);
+  }
+
+  /** @param padTo pad each datagram with zero bytes after its line to this size; 0 sends the line alone */
+  public UdpClient(ClientConfig config, int retries, int padTo) {
     if (retries < 0 || retries > 100) {
       throw new IllegalArgumentException("retries must be between 0 and 100, got " + retries);
     }
     this.config = config;
     this.retries = retries;
+    this.padTo = padTo;
   }
 
   /**
@@ -63,7 +77,7 @@ public final class UdpClient {
           lost++;
           continue;
         }
-        TimedReply reply = send(exchange, line);
+        TimedReply reply = send(exchange, line.length < padTo ? Arrays.copyOf(line, padTo) : line, line);
         if (reply == null) {
           err.println("tsecho: no reply to datagram " + sent + " from " + server + " after " + (retries + 1)
               + " tries of " + Durations.format(config.replyTimeout()));
@@ -85,13 +99,13 @@ public final class UdpClient {
   }
 
   /**
-   * Sends a request until a reply that answers it arrives; null when every try timed out. A late
-   * reply to an earlier try of the same line answers it as well as any.
+   * Sends a request until a reply that answers it arrives, one that ends with its line; null when
+   * every try timed out. A late reply to an earlier try of the same line answers it as well as any.
    */
-  private TimedReply send(DatagramExchange exchange, byte[] request) throws IOException {
+  private TimedReply send(DatagramExchange exchange, byte[] request, byte[] line) throws IOException {
     for (int attempt = 0; attempt <= retries; attempt++) {
       TimedReply reply = exchange.sendAndWait(new DatagramPacket(request, request.length), config.replyTimeout(),
-          packet -> DatagramExchange.endsWith(packet, request));
+          packet -> DatagramExchange.endsWith(packet, line));
       if (reply != null) {
         return reply;
       }

@@ -5,7 +5,10 @@ import io.tsecho.metrics.LatencySummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The figures of one load run. Latency is in microseconds; a run with any error or failed connection failed.
@@ -13,14 +16,19 @@ import java.util.Locale;
  * @param sendLag at a fixed rate, how late the generator itself sent each request (actual minus
  *     intended send time); null for a closed loop, which has no intended times
  * @param stopped the run was stopped early (Ctrl-C): the figures are what it measured until then
+ * @param instances whoami only: per server instance, {replies, connections that heard from it}
  */
 public record BenchReport(String target, String protocol, String service, int connections, int depth, int size,
     double rate, Duration measured, long requests, long bytesSent, long bytesReceived, long wrong, long missing,
     long extra, long late, int connectionsFailed, long connectionsLost, LatencySummary latency,
-    LatencySummary sendLag, boolean stopped) {
+    LatencySummary sendLag, boolean stopped, Map<String, long[]> instances) {
 
   /** Send lag beyond this share of the latency p99 means the generator, not the server, was late. */
   static final double LATE_SHARE = 0.10;
+
+  public BenchReport {
+    instances = instances == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(instances));
+  }
 
   public long errors() {
     return wrong + missing + extra + late;
@@ -62,7 +70,27 @@ public record BenchReport(String target, String protocol, String service, int co
     }
     lines.add(String.format(Locale.ROOT, "errors %d: wrong %d, missing %d, extra %d, late %d; connections failed %d, lost %d",
         errors(), wrong, missing, extra, late, connectionsFailed, connectionsLost));
+    if (!instances.isEmpty()) {
+      long replies = instances.values().stream().mapToLong(c -> c[0]).sum();
+      long connected = instances.values().stream().mapToLong(c -> c[1]).sum();
+      instances.forEach((name, c) -> lines.add(String.format(Locale.ROOT,
+          "instance %s: %d replies (%.1f%%), %d connection(s) (%.1f%%)", name, c[0], share(c[0], replies), c[1],
+          share(c[1], connected))));
+      lines.add(String.format(Locale.ROOT, "spread %.2f (the largest instance's share of replies over the smallest's,"
+          + " over %d instance(s))", spread(), instances.size()));
+    }
     return lines;
+  }
+
+  private static double share(long part, long whole) {
+    return whole == 0 ? 0 : 100.0 * part / whole;
+  }
+
+  /** The most replies one instance answered over the fewest: 1.00 is an even spread; 0 without whoami. */
+  public double spread() {
+    long max = instances.values().stream().mapToLong(c -> c[0]).max().orElse(0);
+    long min = instances.values().stream().mapToLong(c -> c[0]).min().orElse(0);
+    return min == 0 ? 0 : (double) max / min; // every instance listed answered at least once
   }
 
   private static String percentiles(String what, LatencySummary l) {
@@ -79,9 +107,15 @@ public record BenchReport(String target, String protocol, String service, int co
     if (sendLag != null) {
       json.put("send_lag", Json.of(sendLag)).put("generator_late", generatorLate());
     }
-    return json.put("errors", new Json().put("total", errors()).put("wrong", wrong).put("missing", missing)
+    json.put("errors", new Json().put("total", errors()).put("wrong", wrong).put("missing", missing)
             .put("extra", extra).put("late", late))
         .put("connections_failed", connectionsFailed).put("connections_lost", connectionsLost)
-        .put("stopped", stopped).put("ok", !failed()).toString();
+        .put("stopped", stopped).put("ok", !failed());
+    if (!instances.isEmpty()) {
+      Json perInstance = new Json();
+      instances.forEach((name, c) -> perInstance.put(name, new Json().put("replies", c[0]).put("connections", c[1])));
+      json.put("instances", perInstance).put("spread", spread());
+    }
+    return json.toString();
   }
 }

@@ -54,8 +54,14 @@ final class BenchRun {
     return options.totalRequests() > 0;
   }
 
+  /** Replies open with a stamp: stamp and whoami. */
   boolean stamped() {
-    return options.service() == Service.STAMP;
+    return options.service().isStamped();
+  }
+
+  /** Replies name the instance that answered, and the message follows {@code msg=}. */
+  boolean whoami() {
+    return options.service() == Service.WHOAMI;
   }
 
   /** Whether a request meant to start at this time is measured: the warm-up is over by then. */

@@ -24,6 +24,8 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   private long countedMissing;
   /** One reply line copied out of its buffer, so it is checked with plain array reads. */
   private byte[] line = new byte[256];
+  /** Whoami only: which instances answered this connection; made at its first whoami reply. */
+  private Instances.Tracker instances;
   // Set on the event loop by start().
   private boolean started;
   /** Measured requests this connection may still send in an -n run. */
@@ -171,6 +173,9 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
       }
       buf.getBytes(index, line, 0, length);
       int payloadStart = run.stamped() ? stampEnd(line, length) : 0;
+      if (payloadStart >= 0 && run.whoami()) {
+        payloadStart = whoamiMessage(line, payloadStart, length);
+      }
       if (payloadStart >= 0) {
         seq = payloads.sequenceOf(line, payloadStart, length - payloadStart);
       }
@@ -206,6 +211,20 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     if (wasFull && !matcher.isFull()) {
       roomSinceNanos = nowNanos;
     }
+  }
+
+  /** Counts the instance a whoami reply names; returns where its message starts, or -1 if it is malformed. */
+  private int whoamiMessage(byte[] line, int afterStamp, int length) {
+    int name = Instances.nameStart(line, afterStamp, length);
+    int nameEnd = name < 0 ? -1 : Instances.valueEnd(line, name, length);
+    int message = nameEnd < 0 ? -1 : Instances.messageStart(line, nameEnd, length);
+    if (message >= 0) {
+      if (instances == null) {
+        instances = new Instances.Tracker();
+      }
+      instances.count(stats.instances, line, name, nameEnd - name);
+    }
+    return message;
   }
 
   /** Index just past the "] " closing a stamp, or -1 if the reply does not open with one. */

@@ -159,7 +159,7 @@ public final class LoadGenerator {
         options.depth(), options.size(), options.rate(), measured, counts.ok(), counts.bytesSent(),
         counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
         counts.connectionsLost(), LatencySummary.of(total),
-        options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly);
+        options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly, last.instances);
   }
 
   /**
@@ -276,7 +276,7 @@ public final class LoadGenerator {
 
   /** What every loop recorded since the last gathering, and the counts so far. */
   private record Gathered(Histogram latency, Histogram warmup, Histogram sendLag, Counts counts, boolean anyFinished,
-      long lastFinishNanos) {}
+      long lastFinishNanos, Map<String, long[]> instances) {}
 
   /** Takes a snapshot on each loop, in turn, and merges them. */
   private static Gathered gather(BenchRun run) throws InterruptedException {
@@ -286,6 +286,7 @@ public final class LoadGenerator {
     Counts counts = Counts.ZERO;
     boolean anyFinished = false;
     long lastFinish = 0;
+    Map<String, long[]> instances = new java.util.TreeMap<>();
     for (Map.Entry<EventLoop, LoopStats> e : run.stats().entrySet()) {
       Future<Snapshot> f = e.getKey().submit(e.getValue()::snapshot);
       Snapshot s;
@@ -298,12 +299,13 @@ public final class LoadGenerator {
       warmup.add(s.warmupLatency());
       sendLag.add(s.sendLag());
       counts = counts.plus(s.counts());
+      Instances.merge(instances, s.instances());
       if (s.anyFinished() && (!anyFinished || s.lastFinishNanos() - lastFinish > 0)) {
         lastFinish = s.lastFinishNanos();
       }
       anyFinished |= s.anyFinished();
     }
-    return new Gathered(latency, warmup, sendLag, counts, anyFinished, lastFinish);
+    return new Gathered(latency, warmup, sendLag, counts, anyFinished, lastFinish, instances);
   }
 
   /** Adds an interval to the totals and hands it on; returns its end in wall-clock milliseconds. */

@@ -26,6 +26,8 @@ final class LoopStats {
   /** When the last connection on this loop finished, valid if {@link #anyFinished}. */
   long lastFinishNanos;
   boolean anyFinished;
+  /** Whoami: which server instance answered. */
+  final Instances instances = new Instances();
 
   void finished(long nowNanos) {
     if (!anyFinished || nowNanos - lastFinishNanos > 0) {
@@ -38,7 +40,7 @@ final class LoopStats {
   Snapshot snapshot() {
     Snapshot s = new Snapshot(latency.copy(), warmupLatency.copy(), sendLag.copy(),
         new Counts(ok, wrong, missing, extra, late, bytesSent, bytesReceived, connectionsLost),
-        anyFinished, lastFinishNanos);
+        anyFinished, lastFinishNanos, instances.snapshot());
     latency.reset();
     warmupLatency.reset();
     sendLag.reset();
@@ -47,7 +49,7 @@ final class LoopStats {
 
   /** What one loop recorded in an interval, and its counts since the start. */
   record Snapshot(Histogram latency, Histogram warmupLatency, Histogram sendLag, Counts counts,
-      boolean anyFinished, long lastFinishNanos) {}
+      boolean anyFinished, long lastFinishNanos, java.util.Map<String, long[]> instances) {}
 
   /** Counts since the start of the run. */
   record Counts(long ok, long wrong, long missing, long extra, long late, long bytesSent, long bytesReceived,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.metrics.LatencySummary;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The report's text and JSON, from figures the test chooses. */
@@ -14,7 +15,7 @@ class BenchReportTest {
 
   private static BenchReport report(LatencySummary latency, LatencySummary sendLag, boolean stopped) {
     return new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, sendLag == null ? 0 : 20000,
-        Duration.ofSeconds(2), 40000, 2_560_000, 3_640_000, 0, 0, 0, 0, 0, 0, latency, sendLag, stopped);
+        Duration.ofSeconds(2), 40000, 2_560_000, 3_640_000, 0, 0, 0, 0, 0, 0, latency, sendLag, stopped, Map.of());
   }
 
   @Test
