@@ -40,7 +40,10 @@ public final class ProxyHeader {
   public static final byte[] V1_SIGNATURE = "PROXY ".getBytes(US_ASCII);
   /** How a v2 header starts: twelve bytes that no text protocol begins with. */
   public static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
-  /** The longest v1 header, CRLF included: "PROXY TCP6", two full IPv6 addresses and two 5-digit ports. */
+  /**
+   * The longest v1 header, CRLF included: "PROXY UNKNOWN" followed by two full IPv6 addresses and two
+   * 5-digit ports, the specification's worst case.
+   */
   public static final int V1_MAX_LENGTH = 107;
   /** The fixed part of a v2 header; its last two bytes give the length of what follows. */
   public static final int V2_FIXED_LENGTH = 16;
