@@ -30,7 +30,7 @@ final class ProxyStage implements ConnectionStage {
 
   /** The log of connections refused for their header, shared by a server's listeners. */
   static RateLimitedLog refusalLog() {
-    return new RateLimitedLog(LOG, "connections refused for their PROXY header (closed without a reply)", 10,
+    return new RateLimitedLog(LOG, "connections closed for a missing, bad or untrusted PROXY header", 10,
         TimeUnit.SECONDS, System::nanoTime);
   }
 
