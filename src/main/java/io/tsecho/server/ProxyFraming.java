@@ -13,9 +13,10 @@ import io.tsecho.net.ProxyHeader;
 final class ProxyFraming {
   /**
    * The longest v2 header accepted, in all: 16 fixed bytes and at most 4080 of addresses and TLVs.
-   * HAProxy's largest, with every TLV it can send (ALPN, SNI, a 128-byte unique ID, the TLS version,
-   * cipher, algorithms and certificate name, the CRC), stays well under 1 KiB; 4 KiB leaves room
-   * for long certificate names and cloud providers' TLVs, and bounds what a connection not yet
+   * The TLVs HAProxy can send are each bounded (ALPN and SNI by their protocols at 255 bytes, the
+   * unique ID at 128, the TLS version, cipher and algorithm names short), so its headers stay within
+   * about 1 KiB even with a long certificate name; with a CRC32C and a unique ID it sends 60 bytes.
+   * 4 KiB leaves room for that and cloud providers' TLVs, and bounds what a connection not yet
    * served can make the server hold.
    */
   static final int V2_MAX_LENGTH = 4096;
