@@ -164,8 +164,11 @@ final class ProxyGate extends ChannelInboundHandlerAdapter {
       refuse(ctx, "malformed PROXY header: " + printable(String.valueOf(rootMessage(e))));
       return;
     }
-    if (state == State.DECODING) {
-      refuse(ctx, "malformed PROXY header"); // the decoder gave no message for a complete header
+    if (state == State.DECODING) { // no message for a complete header: not expected of the decoder, handled all the same
+      if (!decoderContext.isRemoved()) {
+        ctx.pipeline().remove(decoder);
+      }
+      refuse(ctx, "malformed PROXY header");
     } else if (state == State.PASSED) {
       ctx.pipeline().remove(this);
     }
