@@ -6,13 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.handler.codec.haproxy.HAProxyTLV;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.tsecho.config.ProxySettings;
@@ -39,9 +34,6 @@ import org.slf4j.Logger;
  */
 final class ProxyGate extends ChannelInboundHandlerAdapter {
   private static final String DECODER = "proxy-decoder";
-  private static final int TYPE_UNIQUE_ID = 0x05;
-  /** The most characters of a TLV value or error message put in a log line. */
-  private static final int LOGGED_CHARS = 128;
 
   private enum State { WAITING, DECODING, PASSED, REFUSED }
 
@@ -161,7 +153,7 @@ final class ProxyGate extends ChannelInboundHandlerAdapter {
       if (!decoderContext.isRemoved()) {
         ctx.pipeline().remove(decoder); // hands back the bytes it kept, released here
       }
-      refuse(ctx, "malformed PROXY header: " + printable(String.valueOf(rootMessage(e))));
+      refuse(ctx, "malformed PROXY header: " + ProxyHeaders.printable(ProxyHeaders.rootMessage(e)));
       return;
     }
     if (state == State.DECODING) { // no message for a complete header: not expected of the decoder, handled all the same
@@ -179,18 +171,18 @@ final class ProxyGate extends ChannelInboundHandlerAdapter {
       if (state != State.DECODING) {
         return;
       }
-      String problem = check(header);
+      String problem = ProxyHeaders.problem(header, v2Header);
       if (problem != null) {
         refuse(ctx, problem);
         return;
       }
-      InetSocketAddress client = client(header);
+      InetSocketAddress client = ProxyHeaders.client(header);
       if (client != null) {
         Peer.learn(ctx.channel()).proxied(client, ctx.channel().remoteAddress());
       }
       events.proxyHeader(ctx.channel().eventLoop(), true);
       if (log.isDebugEnabled()) {
-        log.debug("{}", describe(ctx, header, client));
+        log.debug("{}", ProxyHeaders.describe(header, ctx.channel().remoteAddress(), client));
       }
       state = State.PASSED;
       ctx.fireUserEventTriggered(GatePassed.INSTANCE);
@@ -198,59 +190,6 @@ final class ProxyGate extends ChannelInboundHandlerAdapter {
       header.release();
       releaseV2Header();
     }
-  }
-
-  /** What the decoder leaves unchecked, or null when the header is good. */
-  private String check(HAProxyMessage header) {
-    if (v2Header != null) {
-      ProxyChecksum.Problem problem = ProxyChecksum.check(v2Header);
-      if (problem != null) {
-        return problem.text();
-      }
-    }
-    if (header.command() == HAProxyCommand.PROXY
-        && header.proxiedProtocol().transportProtocol() == HAProxyProxiedProtocol.TransportProtocol.DGRAM) {
-      return "PROXY header for a UDP client, on a TCP listener";
-    }
-    return null;
-  }
-
-  /**
-   * The client a header names, or null when the connection is served as itself: LOCAL (the proxy's
-   * own health check), UNKNOWN and UNIX sockets, whose addresses the protocol says to ignore.
-   */
-  private static InetSocketAddress client(HAProxyMessage header) {
-    if (header.command() != HAProxyCommand.PROXY) {
-      return null;
-    }
-    HAProxyProxiedProtocol protocol = header.proxiedProtocol();
-    if (protocol != HAProxyProxiedProtocol.TCP4 && protocol != HAProxyProxiedProtocol.TCP6) {
-      return null;
-    }
-    // Netty has checked the address is a literal: this looks up no name.
-    return new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()),
-        header.sourcePort());
-  }
-
-  /** The debug line of an accepted header, with the TLVs worth knowing: the unique ID and the TLS client's name. */
-  private static String describe(ChannelHandlerContext ctx, HAProxyMessage header, InetSocketAddress client) {
-    StringBuilder line = new StringBuilder("PROXY ")
-        .append(header.protocolVersion() == HAProxyProtocolVersion.V1 ? "v1" : "v2")
-        .append(" header from ").append(Addresses.format(ctx.channel().remoteAddress())).append(": ");
-    if (client == null) {
-      line.append(header.command() == HAProxyCommand.LOCAL ? "LOCAL" : header.proxiedProtocol().name())
-          .append(", served as the connection itself");
-    } else {
-      line.append("client ").append(Addresses.format(client));
-    }
-    for (HAProxyTLV tlv : header.tlvs()) {
-      if (tlv.typeByteValue() == TYPE_UNIQUE_ID) {
-        line.append(" unique_id=\"").append(printable(tlv.content())).append('"');
-      } else if (tlv.type() == HAProxyTLV.Type.PP2_TYPE_SSL_CN) {
-        line.append(" ssl_cn=\"").append(printable(tlv.content())).append('"');
-      }
-    }
-    return line.toString();
   }
 
   private void passWithoutHeader(ChannelHandlerContext ctx) {
@@ -375,47 +314,6 @@ final class ProxyGate extends ChannelInboundHandlerAdapter {
     if (v2Header != null) {
       v2Header.release();
       v2Header = null;
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-  }
-
-  /** Text for a log line: printable ASCII kept, anything else escaped, cut at a bound. */
-  static String printable(ByteBuf bytes) {
-    StringBuilder text = new StringBuilder();
-    for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++) {
-      appendPrintable(text, bytes.getByte(i) & 0xff);
-      if (text.length() >= LOGGED_CHARS) {
-        return text.append("...").toString();
-      }
-    }
-    return text.toString();
-  }
-
-  static String printable(String message) {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < message.length(); i++) {
-      appendPrintable(text, message.charAt(i));
-      if (text.length() >= LOGGED_CHARS) {
-        return text.append("...").toString();
-      }
-    }
-    return text.toString();
-  }
-
-  private static void appendPrintable(StringBuilder text, int c) {
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      text.append((char) c);
-    } else if (c < 0x100) {
-      text.append(String.format("\\x%02x", c));
-    } else {
-      text.append('?');
     }
   }
 
