@@ -186,6 +186,27 @@ class ProxyGateTest {
   }
 
   @Test
+  void everyHeaderTheClientsEncoderWritesIsReadBack() {
+    InetSocketAddress client6 = new InetSocketAddress("2001:db8::7", 1234);
+    InetSocketAddress server6 = new InetSocketAddress("2001:db8::1", 21566);
+    for (Version version : Version.values()) {
+      for (InetSocketAddress[] ends : new InetSocketAddress[][] {{CLIENT, SERVER}, {client6, server6}, {CLIENT, server6}}) {
+        events.reset();
+        Connection c = connect(Mode.REQUIRED, PROXY);
+        c.writeInbound(bytes(concat(ProxyHeader.tcp(version, ends[0], ends[1]), ascii("after"))));
+        assertServed(c, "after");
+        assertProxiedFrom(c, ends[0]);
+      }
+      events.reset();
+      Connection local = connect(Mode.REQUIRED, PROXY);
+      local.writeInbound(bytes(concat(ProxyHeader.local(version), ascii("after"))));
+      assertServed(local, "after");
+      assertServedAsItself(local);
+      assertThat(events.accepted).isEqualTo(1);
+    }
+  }
+
+  @Test
   void theHeaderAloneStartsTheServiceBeforeAnyData() {
     Connection c = connect(Mode.REQUIRED, PROXY);
     c.writeInbound(bytes(V2));
