@@ -5,6 +5,7 @@ import io.tsecho.config.Cidr;
 import io.tsecho.config.Fault;
 import io.tsecho.config.FaultSettings;
 import io.tsecho.config.Listener;
+import io.tsecho.config.ProxySettings;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
@@ -211,6 +212,21 @@ final class ServeCommand implements Callable<Integer> {
           + " line stays plain text (default: ${DEFAULT-VALUE}).")
   LogFormat logFormat;
 
+  @Option(names = "--proxy-protocol", defaultValue = "off", paramLabel = "MODE",
+      description = "Read a PROXY protocol header (v1 or v2, as HAProxy's send-proxy and send-proxy-v2 send it)"
+          + " at the start of each TCP and TLS connection: off, optional (when one is sent) or required. The"
+          + " client it names is the peer in logs, --allow, --deny and --max-per-source (default: ${DEFAULT-VALUE}).")
+  String proxyProtocol;
+
+  @Option(names = "--proxy-from", paramLabel = "CIDR",
+      description = "Addresses allowed to send a PROXY header, e.g. 10.0.0.0/8; repeatable. A header from"
+          + " anywhere else is refused (default: loopback only, 127.0.0.0/8 and ::1).")
+  List<String> proxyFrom = new ArrayList<>();
+
+  @Option(names = "--proxy-timeout", defaultValue = "3s", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "Time a connection has to send its PROXY header (default: ${DEFAULT-VALUE}).")
+  Duration proxyTimeout;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -258,6 +274,7 @@ final class ServeCommand implements Callable<Integer> {
         .instance(instance)
         .faults(faultSettings())
         .trace(trace)
+        .proxy(proxySettings())
         .build();
   }
 
@@ -267,6 +284,19 @@ final class ServeCommand implements Callable<Integer> {
       parsed.add(Fault.parse(spec));
     }
     return new FaultSettings(parsed, faultSeed != null ? faultSeed : FaultSettings.randomSeed());
+  }
+
+  private ProxySettings proxySettings() {
+    ProxySettings.Mode mode = ProxySettings.Mode.parse(proxyProtocol);
+    if (mode == ProxySettings.Mode.OFF) {
+      for (String option : new String[] {"--proxy-from", "--proxy-timeout"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " needs --proxy-protocol optional or required");
+        }
+      }
+      return ProxySettings.OFF;
+    }
+    return new ProxySettings(mode, proxyFrom.isEmpty() ? ProxySettings.LOOPBACK : cidrs(proxyFrom), proxyTimeout);
   }
 
   private static List<Cidr> cidrs(List<String> blocks) {

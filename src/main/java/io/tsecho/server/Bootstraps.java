@@ -35,6 +35,7 @@ final class Bootstraps {
   private final Transports transport;
   private final EventLoopGroup group;
   private final Map<Listener, ListenerEvents> events = new IdentityHashMap<>();
+  private final RateLimitedLog proxyRefusals = ProxyStage.refusalLog();
 
   Bootstraps(ServerContext server, Transports transport, EventLoopGroup group) {
     this.server = server;
@@ -59,6 +60,9 @@ final class Bootstraps {
   List<ConnectionStage> stages(Listener listener) {
     List<ConnectionStage> stages = new ArrayList<>();
     boolean proxied = config.proxy().mode() != ProxySettings.Mode.OFF;
+    if (proxied) {
+      stages.add(new ProxyStage(config.proxy(), events(listener), proxyRefusals));
+    }
     if (!config.access().isOpen()) {
       stages.add(new AccessStage(config.access(), proxied, server.perSource(), events(listener), server.accessLog()));
     }
