@@ -3,8 +3,8 @@ package io.tsecho.cli;
 import io.tsecho.client.bench.BenchOptions;
 import io.tsecho.client.bench.BenchReport;
 import io.tsecho.client.bench.LatencyPlot;
-import io.tsecho.client.bench.LoadGenerator.Interval;
 import io.tsecho.client.bench.LoadGenerator;
+import io.tsecho.client.bench.LoadGenerator.Interval;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,6 +99,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "auto, epoll, nio or io_uring (default: ${DEFAULT-VALUE}).")
   Transport transport;
 
+  @Mixin ConnectMixin connect;
+
   @Option(names = "--json", description = "Print one JSON report instead of lines.")
   boolean json;
 
@@ -116,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     HistogramLogWriter log = hdrLog == null ? null : openLog(hdrLog);
-    LoadGenerator generator = new LoadGenerator(options);
+    LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null));
     Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;
     try {

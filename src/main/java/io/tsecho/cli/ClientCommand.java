@@ -2,6 +2,7 @@ package io.tsecho.cli;
 
 import io.tsecho.client.ClockReader;
 import io.tsecho.client.ClockReading;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.TcpClient;
 import io.tsecho.client.UdpClient;
 import io.tsecho.config.ClientConfig;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,14 +70,22 @@ final class ClientCommand implements Callable<Integer> {
           + " reply); time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
   String service;
 
+  @Option(names = "--trace",
+      description = "Print every socket call on stderr, in the words of the socket API: socket(), connect(),"
+          + " send(), recv(), shutdown(), close(), with the bytes each one carried.")
+  boolean trace;
+
+  @Mixin ConnectMixin connect;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     ClientConfig config = new ClientConfig(host, port, connectTimeout, replyTimeout);
     Service kind = Service.parse(service);
+    ConnectOptions options = connect.options(udp, trace ? System.err : null);
     if (kind == Service.TIME || kind == Service.DAYTIME) {
-      ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries);
+      ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries, options);
       ClockReading reading = kind == Service.TIME ? reader.readTime(udp) : reader.readDaytime(udp, ZoneId.systemDefault());
       PrintWriter out = spec.commandLine().getOut();
       out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp"), reading));
@@ -90,7 +100,7 @@ final class ClientCommand implements Callable<Integer> {
       new UdpClient(config, retries, padTo).run(in, out, System.err, interactive ? "> " : null);
       return ExitCodes.OK;
     }
-    TcpClient client = new TcpClient(config);
+    TcpClient client = new TcpClient(config, options);
     if (interactive) {
       client.runInteractive(in, System.out);
     } else {

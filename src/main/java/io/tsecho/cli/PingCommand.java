@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,6 +73,8 @@ final class PingCommand implements Callable<Integer> {
       description = "Zone to read ctime stamps in, which carry none (default: this machine's).")
   ZoneId zone;
 
+  @Mixin ConnectMixin connect;
+
   @Option(names = "--json", description = "Print one JSON report at the end instead of lines.")
   boolean json;
 
@@ -82,7 +85,7 @@ final class PingCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     AtomicBoolean stop = new AtomicBoolean();
     Signals.onTermination(() -> stop.set(true));
-    PingReport report = new Pinger(options).run(stop::get, new Pinger.Listener() {
+    PingReport report = new Pinger(options, connect.options(udp, null)).run(stop::get, new Pinger.Listener() {
       @Override
       public void connected(String server) {
         if (!json) {

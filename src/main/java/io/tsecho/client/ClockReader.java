@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,11 +32,18 @@ public final class ClockReader {
   private final ClientConfig config;
   private final Clock clock;
   private final int retries;
+  private final ConnectOptions connect;
 
   public ClockReader(ClientConfig config, Clock clock, int retries) {
+    this(config, clock, retries, ConnectOptions.PLAIN);
+  }
+
+  /** @param connect over TCP, the PROXY header to send first and where to trace socket calls */
+  public ClockReader(ClientConfig config, Clock clock, int retries, ConnectOptions connect) {
     this.config = config;
     this.clock = clock;
     this.retries = retries;
+    this.connect = connect;
   }
 
   public ClockReading readTime(boolean udp) throws ClientException {
@@ -102,11 +108,11 @@ public final class ClockReader {
   private Exchange tcp(int maxBytes) throws ClientException {
     Instant sentAt = clock.instant();
     long start = System.nanoTime();
-    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
-    String server = Connector.describe(config.host(), socket);
-    try (socket) {
-      socket.setSoTimeout((int) config.replyTimeout().toMillis());
-      byte[] reply = socket.getInputStream().readNBytes(maxBytes);
+    ClientConnection connection = ClientConnection.open(config, connect);
+    String server = connection.server();
+    try (connection) {
+      connection.readTimeout(config.replyTimeout());
+      byte[] reply = connection.in().readNBytes(maxBytes);
       return exchange(server, reply, sentAt, start, System.nanoTime());
     } catch (SocketTimeoutException e) {
       throw new ClientException(ClientFailure.TIMEOUT,

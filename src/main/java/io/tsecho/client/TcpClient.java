@@ -1,12 +1,12 @@
 package io.tsecho.client;
 
 import io.tsecho.config.ClientConfig;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,9 +19,15 @@ public final class TcpClient {
   private static final long SENDER_GRACE_MILLIS = 1000;
 
   private final ClientConfig config;
+  private final ConnectOptions options;
 
   public TcpClient(ClientConfig config) {
+    this(config, ConnectOptions.PLAIN);
+  }
+
+  public TcpClient(ClientConfig config, ConnectOptions options) {
     this.config = config;
+    this.options = options;
   }
 
   /**
@@ -31,15 +37,15 @@ public final class TcpClient {
    * @throws ClientException on a connect failure, a silent server, or a connection lost before every reply
    */
   public void runPipe(InputStream in, OutputStream out) throws ClientException {
-    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
-    String server = Connector.describe(config.host(), socket);
-    try (socket) {
+    ClientConnection connection = ClientConnection.open(config, options);
+    String server = connection.server();
+    try (connection) {
       AtomicLong linesSent = new AtomicLong();
-      Sender sender = new Sender(in, socket, linesSent);
+      Sender sender = new Sender(in, connection, linesSent);
       Thread thread = new Thread(sender, "tsecho-client-sender");
       thread.setDaemon(true);
       thread.start();
-      long linesReceived = receiveAll(socket, server, out, sender, linesSent);
+      long linesReceived = receiveAll(connection, server, out, sender, linesSent);
       joinQuietly(thread, SENDER_GRACE_MILLIS);
       if (!sender.done) {
         throw new ClientException(ClientFailure.CONNECTION_LOST,
@@ -59,10 +65,10 @@ public final class TcpClient {
     }
   }
 
-  private long receiveAll(Socket socket, String server, OutputStream out, Sender sender, AtomicLong linesSent)
-      throws IOException, ClientException {
-    socket.setSoTimeout((int) config.replyTimeout().toMillis());
-    InputStream fromServer = socket.getInputStream();
+  private long receiveAll(ClientConnection connection, String server, OutputStream out, Sender sender,
+      AtomicLong linesSent) throws IOException, ClientException {
+    connection.readTimeout(config.replyTimeout());
+    InputStream fromServer = connection.in();
     byte[] buffer = new byte[16 * 1024];
     long linesReceived = 0;
     while (true) {
@@ -92,12 +98,12 @@ public final class TcpClient {
    * of input quits.
    */
   public void runInteractive(InputStream in, PrintStream out) throws ClientException {
-    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
-    String server = Connector.describe(config.host(), socket);
-    try (socket) {
-      socket.setSoTimeout((int) config.replyTimeout().toMillis());
-      OutputStream toServer = socket.getOutputStream();
-      InputStream fromServer = socket.getInputStream();
+    ClientConnection connection = ClientConnection.open(config, options);
+    String server = connection.server();
+    try (connection) {
+      connection.readTimeout(config.replyTimeout());
+      OutputStream toServer = connection.out();
+      InputStream fromServer = new BufferedInputStream(connection.in());
       while (true) {
         out.print("> ");
         out.flush();
@@ -111,7 +117,7 @@ public final class TcpClient {
         out.write(readReply(fromServer, server));
         out.flush();
       }
-      socket.shutdownOutput();
+      connection.shutdownOutput();
     } catch (IOException e) {
       throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
@@ -175,30 +181,30 @@ public final class TcpClient {
   /** Copies the input to the socket, counting the lines it owes replies for, then half-closes. */
   private static final class Sender implements Runnable {
     private final InputStream in;
-    private final Socket socket;
+    private final ClientConnection connection;
     private final AtomicLong linesSent;
     volatile boolean done;
     volatile IOException failure;
 
-    Sender(InputStream in, Socket socket, AtomicLong linesSent) {
+    Sender(InputStream in, ClientConnection connection, AtomicLong linesSent) {
       this.in = in;
-      this.socket = socket;
+      this.connection = connection;
       this.linesSent = linesSent;
     }
 
     @Override
     public void run() {
       try {
-        OutputStream toServer = socket.getOutputStream();
+        OutputStream toServer = connection.out();
         byte[] buffer = new byte[16 * 1024];
         int n;
         while ((n = in.read(buffer)) >= 0) {
           toServer.write(buffer, 0, n);
           linesSent.addAndGet(countNewlines(buffer, n));
         }
-        socket.shutdownOutput();
+        connection.shutdownOutput();
       } catch (IOException e) {
-        if (!socket.isClosed()) {
+        if (!connection.isClosed()) {
           failure = e;
         }
       } finally {

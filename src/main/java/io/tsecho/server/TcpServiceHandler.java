@@ -477,12 +477,26 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closeReason == null) {
       closeReason = CloseReason.ERROR;
-      closeDetail = cause instanceof IOException ? "error: " + cause.getMessage() : "internal error: " + cause;
+      closeDetail = cause instanceof IOException ? "error: " + plainly((IOException) cause) : "internal error: " + cause;
     }
     if (!(cause instanceof IOException)) {
       CONNECTIONS.warn("unexpected error on {}: {}", Addresses.format(ctx.channel().remoteAddress()), cause.toString());
     }
     ctx.close();
+  }
+
+  /**
+   * A socket error as a person reads it: Netty's native transport says
+   * {@code recvAddress(..) failed with error(-104): Connection reset by peer}; the log says
+   * {@code connection reset by peer}.
+   */
+  static String plainly(IOException e) {
+    String text = String.valueOf(e.getMessage());
+    int errno = text.indexOf("): ");
+    if (text.contains("failed with error(") && errno >= 0) {
+      text = text.substring(errno + 3);
+    }
+    return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 
   @Override

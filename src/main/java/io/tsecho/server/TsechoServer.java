@@ -255,6 +255,11 @@ public final class TsechoServer implements AutoCloseable {
       }
       if (b.listener().protocol().isStream()) {
         line.append(backlogText()).append(", ");
+        if (config.proxy().mode() != io.tsecho.config.ProxySettings.Mode.OFF) {
+          line.append("proxy protocol ").append(config.proxy().mode().cliName()).append(" from ");
+          line.append(String.join(" ", config.proxy().trustedSources().stream().map(Object::toString).toList()))
+              .append(", ");
+        }
       }
       if (b.listener().service().isStamped() || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");

@@ -1,6 +1,7 @@
 package io.tsecho.client.bench;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -11,6 +12,7 @@ import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.tsecho.client.ClientException;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.ClientFailure;
 import io.tsecho.client.Connector;
 import io.tsecho.client.Resolver;
@@ -18,6 +20,7 @@ import io.tsecho.client.bench.LoopStats.Counts;
 import io.tsecho.client.bench.LoopStats.Snapshot;
 import io.tsecho.metrics.LatencySummary;
 import io.tsecho.net.Addresses;
+import io.tsecho.net.ProxyHeader;
 import io.tsecho.net.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,18 +56,25 @@ public final class LoadGenerator {
       Histogram sendLagNanos, long errors) {}
 
   private final BenchOptions options;
+  private final ConnectOptions connect;
   private final LongSupplier clock;
   private volatile boolean stopRequested;
   private volatile BenchRun current;
   private Histogram total;
 
   public LoadGenerator(BenchOptions options) {
-    this(options, System::nanoTime);
+    this(options, ConnectOptions.PLAIN, System::nanoTime);
+  }
+
+  /** @param connect over TCP, the PROXY header each connection sends first */
+  public LoadGenerator(BenchOptions options, ConnectOptions connect) {
+    this(options, connect, System::nanoTime);
   }
 
   /** @param clock a {@code System.nanoTime()} of its own, for tests of its origin */
-  LoadGenerator(BenchOptions options, LongSupplier clock) {
+  LoadGenerator(BenchOptions options, ConnectOptions connect, LongSupplier clock) {
     this.options = options;
+    this.connect = connect;
     this.clock = clock;
   }
 
@@ -199,6 +209,11 @@ public final class LoadGenerator {
       for (InetSocketAddress address : server != null ? List.of(server) : addresses) {
         LoadConnection connection = options.udp() ? new UdpLoadConnection(run, id) : new TcpLoadConnection(run, id);
         ChannelFuture f = bootstrap(transport, group, connection).connect(address).awaitUninterruptibly();
+        if (f.isSuccess() && connect.sendProxy() != null && !options.udp()) {
+          Channel ch = f.channel(); // the header goes before any request: the run has not begun
+          f = ch.writeAndFlush(Unpooled.wrappedBuffer(ProxyHeader.tcp(connect.sendProxy(),
+              (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress()))).awaitUninterruptibly();
+        }
         if (f.isSuccess()) {
           channels.add(f.channel());
           connections.add(connection);

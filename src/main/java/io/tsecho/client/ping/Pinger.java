@@ -1,8 +1,9 @@
 package io.tsecho.client.ping;
 
+import io.tsecho.client.ClientConnection;
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
-import io.tsecho.client.Connector;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.DatagramExchange.TimedReply;
 import io.tsecho.client.DatagramExchange;
 import io.tsecho.client.Resolver;
@@ -22,7 +23,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,9 +43,16 @@ import org.HdrHistogram.Histogram;
  */
 public final class Pinger {
   private final PingOptions options;
+  private final ConnectOptions connect;
   private final StampParser parser;
 
   public Pinger(PingOptions options) {
+    this(options, ConnectOptions.PLAIN);
+  }
+
+  /** @param connect over TCP, the PROXY header to send first and where to trace socket calls */
+  public Pinger(PingOptions options, ConnectOptions connect) {
+    this.connect = connect;
     this.options = options;
     this.parser = new StampParser(options.ctimeZone());
   }
@@ -155,15 +162,15 @@ public final class Pinger {
   }
 
   private final class TcpProbes implements ProbeChannel {
-    private final Socket socket;
+    private final ClientConnection connection;
     private final String server;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
     /** Made on first use; it keeps a partial line for the next call. */
     private InputStream in;
 
     TcpProbes() throws ClientException {
-      socket = Connector.connect(options.target().host(), options.target().port(), options.target().connectTimeout());
-      server = Connector.describe(options.target().host(), socket);
+      connection = ClientConnection.open(options.target(), connect);
+      server = connection.server();
     }
 
     @Override
@@ -173,7 +180,7 @@ public final class Pinger {
 
     @Override
     public TimedReply exchange(byte[] probe, Duration timeout) throws IOException {
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = connection.out();
       long sent = System.nanoTime();
       out.write(probe);
       out.flush();
@@ -195,9 +202,9 @@ public final class Pinger {
 
     /** The next line, or null if it does not end within the time; a partial line stays for the next call. */
     private byte[] readLine(long timeoutNanos) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000)));
+      connection.readTimeout(Duration.ofMillis(Math.max(1, timeoutNanos / 1_000_000)));
       if (in == null) {
-        in = new BufferedInputStream(socket.getInputStream());
+        in = new BufferedInputStream(connection.in());
       }
       try {
         int b;
@@ -217,7 +224,7 @@ public final class Pinger {
 
     @Override
     public void close() throws IOException {
-      socket.close();
+      connection.close();
     }
   }
 

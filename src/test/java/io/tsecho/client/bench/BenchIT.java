@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.tsecho.cli.ExitCodes;
 import io.tsecho.cli.TsechoCommand;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
-import io.tsecho.testing.ReplyServer.Fault;
 import io.tsecho.testing.ReplyServer;
+import io.tsecho.testing.ReplyServer.Fault;
 import io.tsecho.testing.TestServer;
 import io.tsecho.testing.TsechoProcess;
 import java.io.PrintWriter;
@@ -209,7 +210,7 @@ class BenchIT {
           Duration.ofMillis(100), false, 0, 1, Duration.ofSeconds(5), Duration.ofSeconds(5), Service.STAMP,
           Transport.AUTO);
       BenchReport report = assertTimeoutPreemptively(HANG,
-          () -> new LoadGenerator(options, () -> System.nanoTime() - (1L << 62)).run(i -> { }));
+          () -> new LoadGenerator(options, ConnectOptions.PLAIN, () -> System.nanoTime() - (1L << 62)).run(i -> { }));
       assertThat(report.requests()).isEqualTo(500);
       assertThat(report.errors()).isZero();
     }
