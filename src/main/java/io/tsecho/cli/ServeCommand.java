@@ -1,14 +1,20 @@
 package io.tsecho.cli;
 
+import io.tsecho.admin.AdminEndpoint;
+import io.tsecho.admin.Drain;
+import io.tsecho.admin.Health;
 import io.tsecho.config.AccessRules;
+import io.tsecho.config.AdminSettings;
 import io.tsecho.config.Cidr;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
+import io.tsecho.metrics.ServerMetrics;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
+import io.tsecho.server.ServerEvents;
 import io.tsecho.server.TsechoServer;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -17,6 +23,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -180,6 +187,16 @@ final class ServeCommand implements Callable<Integer> {
           + " line and is closed; 0 for no limit (default: ${DEFAULT-VALUE}).")
   int maxPerSource;
 
+  @Option(names = "--admin", paramLabel = "ADDRESS:PORT",
+      description = "Serve /metrics (Prometheus, or OpenMetrics when asked for), /healthz and /readyz over HTTP"
+          + " on this address, e.g. 127.0.0.1:9090, [::1]:9090, or *:9090 for every address (default: off).")
+  String admin;
+
+  @Option(names = "--drain-delay", defaultValue = "0", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "On Ctrl-C or SIGTERM, go on serving this long with /readyz failing, so that load balancers"
+          + " stop sending clients first, then close; a second signal closes at once (default: ${DEFAULT-VALUE}).")
+  Duration drainDelay;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -187,6 +204,7 @@ final class ServeCommand implements Callable<Integer> {
   boolean[] verbose;
 
   ServerConfig config() {
+    AdminSettings.requireDrainDelay(drainDelay);
     ServerConfig.Builder builder = ServerConfig.builder();
     if (!listen.isEmpty()) {
       for (String option : new String[] {"--service", "--host", "--port", "--udp", "--no-tcp"}) {
@@ -224,6 +242,7 @@ final class ServeCommand implements Callable<Integer> {
         .maxConnections(maxConnections)
         .maxBuffered(maxBuffered)
         .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
+        .admin(admin != null ? AdminSettings.parse(admin, drainDelay) : null)
         .build();
   }
 
@@ -239,14 +258,37 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config = config();
     LogLevels.apply(quiet, verbose);
-    TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
+    Health health = new Health();
+    // With --admin off, none of the metrics exists: the server reports to no one.
+    ServerMetrics metrics = config.admin() != null ? new ServerMetrics(config) : null;
+    AdminEndpoint adminEndpoint = metrics != null ? AdminEndpoint.start(config.admin(), metrics.registry(), health) : null;
+    TsechoServer server;
+    try {
+      server = TsechoServer.start(config, Clock.systemUTC(), metrics != null ? metrics : ServerEvents.NONE);
+    } catch (Exception | Error e) {
+      if (adminEndpoint != null) {
+        adminEndpoint.close();
+      }
+      throw e;
+    }
+    if (metrics != null) {
+      metrics.watch(server.bufferBudget());
+    }
+    health.ready();
     PrintWriter err = spec.commandLine().getErr();
     for (String line : server.listeningLines()) {
       err.println(line);
     }
+    if (adminEndpoint != null) {
+      err.println(adminEndpoint.line());
+    }
     err.flush();
-    Signals.onTermination(() -> new Thread(server::close, "tsecho-shutdown").start());
-    server.awaitStopped();
+    Drain drain = new Drain(drainDelay, health, server::close, adminEndpoint, System::nanoTime);
+    if (!Signals.onTermination(drain::request, drain::awaitFinished)) {
+      LoggerFactory.getLogger(ServeCommand.class).warn("signals are reserved by the JVM (-Xrs): Ctrl-C and SIGTERM"
+          + " end the process at once, without draining; a service wrapper's stop (System.exit) drains");
+    }
+    drain.awaitFinished();
     return ExitCodes.OK;
   }
 }
