@@ -44,6 +44,7 @@ public final class Drain {
    */
   public void request() {
     if (requests.incrementAndGet() == 1) {
+      health.draining(); // before anything else: a probe that comes in now already sees it
       new Thread(this::run, "tsecho-drain").start();
     } else {
       cutShort.countDown();
@@ -69,7 +70,6 @@ public final class Drain {
   private void run() {
     long started = nanoClock.getAsLong();
     try {
-      health.draining();
       boolean waited = !delay.isZero();
       String probe = admin != null ? "/readyz fails; " : "";
       if (waited) {

@@ -274,6 +274,12 @@ final class ServeCommand implements Callable<Integer> {
     if (metrics != null) {
       metrics.watch(server.bufferBudget());
     }
+    // Signals are routed before the listening line: a script that sees it may send SIGTERM at once.
+    Drain drain = new Drain(drainDelay, health, server::close, adminEndpoint, System::nanoTime);
+    if (!Signals.onTermination(drain::request, drain::awaitFinished)) {
+      LoggerFactory.getLogger(ServeCommand.class).warn("signals are reserved by the JVM (-Xrs): Ctrl-C and SIGTERM"
+          + " end the process at once, without draining; a service wrapper's stop (System.exit) drains");
+    }
     health.ready();
     PrintWriter err = spec.commandLine().getErr();
     for (String line : server.listeningLines()) {
@@ -283,11 +289,6 @@ final class ServeCommand implements Callable<Integer> {
       err.println(adminEndpoint.line());
     }
     err.flush();
-    Drain drain = new Drain(drainDelay, health, server::close, adminEndpoint, System::nanoTime);
-    if (!Signals.onTermination(drain::request, drain::awaitFinished)) {
-      LoggerFactory.getLogger(ServeCommand.class).warn("signals are reserved by the JVM (-Xrs): Ctrl-C and SIGTERM"
-          + " end the process at once, without draining; a service wrapper's stop (System.exit) drains");
-    }
     drain.awaitFinished();
     return ExitCodes.OK;
   }

@@ -180,7 +180,7 @@ final class ListenerMetrics implements ListenerEvents {
           ended += refused(refusal);
         }
       }
-      return Math.max(0, sums[ACCEPTED] - ended);
+      return sums[ACCEPTED] - ended;
     }
   }
 }

@@ -81,7 +81,12 @@ public final class TsechoProcess implements AutoCloseable {
   public static TsechoProcess serve(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("serve"));
     all.addAll(List.of(args));
-    TsechoProcess server = new TsechoProcess(new ProcessBuilder(command(all.toArray(new String[0]))).start());
+    return start(command(all.toArray(new String[0])));
+  }
+
+  /** Starts a server by a command of the caller's (other JVM options, another main) and waits for its listening line. */
+  public static TsechoProcess start(List<String> command) throws Exception {
+    TsechoProcess server = new TsechoProcess(new ProcessBuilder(command).start());
     server.port.get(30, TimeUnit.SECONDS);
     return server;
   }
@@ -121,6 +126,43 @@ public final class TsechoProcess implements AutoCloseable {
 
   public String stderr() {
     return stderr.toString();
+  }
+
+  /** Waits for a line on stderr that the pattern finds, for at most 30 s, and returns the match. */
+  public Matcher awaitStderr(Pattern pattern) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Matcher m = pattern.matcher(stderr.toString());
+      if (m.find()) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no line matching " + pattern + " within 30 s in: " + stderr);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The server's standard input. */
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  /**
+   * Sends SIGTERM and returns at once. Through the process handle: {@link Process#destroy()} would
+   * also close the pipes, and what the server logs while it stops would be lost.
+   */
+  public void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits for the process to exit, at most this long, and returns its code. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("server did not exit within " + seconds + " s");
+    }
+    return process.exitValue();
   }
 
   /** Sends SIGTERM and returns the exit code. */
