@@ -128,6 +128,17 @@ class DrainIT {
     }
   }
 
+  @Test
+  void anAdminPortInUseIsOneLineAndExitCodeEight() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      TsechoProcess.Result r = TsechoProcess.run(new byte[0], 30, "serve", "--port", "0", "--admin",
+          "127.0.0.1:" + taken.getLocalPort());
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.ADDRESS_IN_USE);
+      assertThat(r.stderr()).isEqualTo("tsecho: cannot listen on admin/127.0.0.1:" + taken.getLocalPort()
+          + ": address already in use (another server holds the port; pick another with --admin)\n");
+    }
+  }
+
   /** Scrapes until the server has read this many bytes on its TCP listener, for at most 20 s. */
   private void awaitReceived(int admin, int port, long bytes) throws Exception {
     String sample = "tsecho_received_bytes_total{address=\"127.0.0.1:" + port + "\",protocol=\"tcp\","
