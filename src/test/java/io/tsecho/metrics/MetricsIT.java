@@ -49,12 +49,17 @@ class MetricsIT {
   private static final int STAMP = 27;
   private static final Pattern SAMPLE = Pattern.compile("^(tsecho_[a-z_]+)\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
 
+  /** Skips visibly when the program is missing; under TSECHO_REQUIRE_PEERS=1 a missing program fails. */
   private static void assumeProgram(String program, String debianPackage) {
     boolean found = false;
     for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       found |= !dir.isEmpty() && Files.isExecutable(Path.of(dir, program));
     }
-    Assumptions.assumeTrue(found, program + " is not installed (Debian package " + debianPackage + "); skipped");
+    String missing = program + " is not installed (Debian package " + debianPackage + ")";
+    if ("1".equals(System.getenv("TSECHO_REQUIRE_PEERS"))) {
+      assertThat(found).as(missing + " and TSECHO_REQUIRE_PEERS=1").isTrue();
+    }
+    Assumptions.assumeTrue(found, missing + "; skipped");
   }
 
   @Test
