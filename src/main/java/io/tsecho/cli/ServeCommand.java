@@ -1,6 +1,10 @@
 package io.tsecho.cli;
 
+import io.tsecho.admin.AdminEndpoint;
+import io.tsecho.admin.Drain;
+import io.tsecho.admin.Health;
 import io.tsecho.config.AccessRules;
+import io.tsecho.config.AdminSettings;
 import io.tsecho.config.Cidr;
 import io.tsecho.config.Fault;
 import io.tsecho.config.FaultSettings;
@@ -10,8 +14,10 @@ import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
+import io.tsecho.metrics.ServerMetrics;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
+import io.tsecho.server.ServerEvents;
 import io.tsecho.server.TsechoServer;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -20,6 +26,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -226,6 +233,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--proxy-timeout", defaultValue = "3s", converter = Converters.Time.class, paramLabel = "DURATION",
       description = "Time a connection has to send its PROXY header (default: ${DEFAULT-VALUE}).")
   Duration proxyTimeout;
+  @Option(names = "--admin", paramLabel = "ADDRESS:PORT",
+      description = "Serve /metrics (Prometheus, or OpenMetrics when asked for), /healthz and /readyz over HTTP"
+          + " on this address, e.g. 127.0.0.1:9090, [::1]:9090, or *:9090 for every address (default: off).")
+  String admin;
+
+  @Option(names = "--drain-delay", defaultValue = "0", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "On Ctrl-C or SIGTERM, go on serving this long with /readyz failing, so that load balancers"
+          + " stop sending clients first, then close; a second signal closes at once (default: ${DEFAULT-VALUE}).")
+  Duration drainDelay;
 
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
@@ -234,6 +250,7 @@ final class ServeCommand implements Callable<Integer> {
   boolean[] verbose;
 
   ServerConfig config() {
+    AdminSettings.requireDrainDelay(drainDelay);
     ServerConfig.Builder builder = ServerConfig.builder();
     if (!listen.isEmpty()) {
       for (String option : new String[] {"--service", "--host", "--port", "--udp", "--no-tcp"}) {
@@ -275,6 +292,7 @@ final class ServeCommand implements Callable<Integer> {
         .faults(faultSettings())
         .trace(trace)
         .proxy(proxySettings())
+        .admin(admin != null ? AdminSettings.parse(admin, drainDelay) : null)
         .build();
   }
 
@@ -315,14 +333,38 @@ final class ServeCommand implements Callable<Integer> {
     if (trace) {
       LogLevels.showTrace();
     }
-    TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
+    Health health = new Health();
+    // With --admin off, none of the metrics exists: the server reports to no one.
+    ServerMetrics metrics = config.admin() != null ? new ServerMetrics(config) : null;
+    AdminEndpoint adminEndpoint = metrics != null ? AdminEndpoint.start(config.admin(), metrics.registry(), health) : null;
+    TsechoServer server;
+    try {
+      server = TsechoServer.start(config, Clock.systemUTC(), metrics != null ? metrics : ServerEvents.NONE);
+    } catch (Exception | Error e) {
+      if (adminEndpoint != null) {
+        adminEndpoint.close();
+      }
+      throw e;
+    }
+    if (metrics != null) {
+      metrics.watch(server.bufferBudget(), server.faults());
+    }
+    // Signals are routed before the listening line: a script that sees it may send SIGTERM at once.
+    Drain drain = new Drain(drainDelay, health, server::close, adminEndpoint, System::nanoTime);
+    if (!Signals.onTermination(drain::request, drain::awaitFinished)) {
+      LoggerFactory.getLogger(ServeCommand.class).warn("signals are reserved by the JVM (-Xrs): Ctrl-C and SIGTERM"
+          + " end the process at once, without draining; a service wrapper's stop (System.exit) drains");
+    }
+    health.ready();
     PrintWriter err = spec.commandLine().getErr();
     for (String line : server.listeningLines()) {
       err.println(line);
     }
+    if (adminEndpoint != null) {
+      err.println(adminEndpoint.line());
+    }
     err.flush();
-    Signals.onTermination(() -> new Thread(server::close, "tsecho-shutdown").start());
-    server.awaitStopped();
+    drain.awaitFinished();
     return ExitCodes.OK;
   }
 }

@@ -26,6 +26,12 @@ class CommandLineTest {
   }
 
   @Test
+  void helpListsTheAdminOptions() {
+    assertThat(run("serve", "--help")).isZero();
+    assertThat(out.toString()).contains("--admin=ADDRESS:PORT", "--drain-delay=DURATION");
+  }
+
+  @Test
   void topLevelHelpShowsTheExitCodeTable() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("Exit codes:", "  3    connection refused", "  8    address already in use");
@@ -42,6 +48,22 @@ class CommandLineTest {
     assertThat(run()).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).isEqualTo(
         "tsecho: a command is required: serve or client\nTry 'tsecho --help' for more information.\n");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "--admin 9090                | admin address '9090' needs a port, as ADDRESS:PORT (e.g. 127.0.0.1:9090)",
+    "--admin ::1:9090            | admin address '::1:9090': write an IPv6 address in brackets, as [::1]:9090",
+    "--admin 127.0.0.1:http      | admin address '127.0.0.1:http': port 'http' is not a number",
+    "--admin 127.0.0.1:70000     | admin port must be between 0 and 65535, got 70000",
+    "--admin :9090               | admin address ':9090': the address is empty; use * for every address",
+    "--drain-delay 2h            | drain delay must be between 0 and 1 h, got 7200000 ms",
+    "--drain-delay soon          | 'soon' is not a duration",
+  })
+  void aBadAdminValueIsOneClearLineAndExitCodeTwo(String args, String message) {
+    assertThat(run(("serve " + args).split(" "))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(err.toString().lines().count()).isLessThanOrEqualTo(2);
   }
 
   @ParameterizedTest

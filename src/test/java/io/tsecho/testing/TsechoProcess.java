@@ -3,6 +3,7 @@ package io.tsecho.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +85,17 @@ public final class TsechoProcess implements AutoCloseable {
   public static TsechoProcess serve(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("serve"));
     all.addAll(List.of(args));
+    return start(command(SERVER_JVM_FLAGS, all.toArray(new String[0])));
+  }
+
+  /**
+   * Starts a server by a command of the caller's (other JVM options, another main) and waits for its
+   * first listening line. Its standard input stays open: see {@link #stdin()}.
+   */
+  public static TsechoProcess start(List<String> command) throws Exception {
     Path stderr = Files.createTempFile("tsecho-serve", ".stderr");
     stderr.toFile().deleteOnExit();
-    Process process = new ProcessBuilder(command(SERVER_JVM_FLAGS, all.toArray(new String[0])))
+    Process process = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(stderr.toFile())
         .start();
@@ -147,6 +156,41 @@ public final class TsechoProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Waits for a line on stderr that the pattern finds, for at most 30 s, and returns the match. */
+  public Matcher awaitStderr(Pattern pattern) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (true) {
+      Matcher m = pattern.matcher(stderr());
+      if (m.find()) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no line matching " + pattern + " within " + WAIT_SECONDS + " s in:\n" + stderr());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The server's standard input. */
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits for the process to exit, at most this long, checks stderr and returns its code. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("server did not exit within " + seconds + " s");
+    }
+    checkStderr();
+    return process.exitValue();
   }
 
   /** Sends SIGTERM, waits for the exit, checks stderr (see the class comment) and returns the exit code. */
