@@ -40,12 +40,13 @@ public final class DatagramExchange {
       if (left <= 0) {
         return null;
       }
-      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+      // Rounded up, and the deadline checked again after a time-out: poll(2) may wake a little early.
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
       DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
       try {
         socket.receive(packet);
       } catch (SocketTimeoutException e) {
-        return null;
+        continue;
       }
       long received = System.nanoTime();
       if (answers.test(packet)) {

@@ -94,7 +94,8 @@ class HaproxyIT {
 
   @Test
   void aBackendWithoutSendProxyGetsItsClientsClosedWithoutAReply() throws Exception {
-    try (TsechoProcess strict = TsechoProcess.serve("--listen", "stamp/tcp/127.0.0.1:0", "--proxy-protocol", "required");
+    try (TsechoProcess strict = TsechoProcess.serve("--listen", "stamp/tcp/127.0.0.1:0", "--proxy-protocol", "required")
+            .expectLog(REFUSALS);
         Haproxy proxy = Haproxy.start(haproxy, dir, strict.port(), "", "")) {
       try (Socket client = new Socket()) {
         client.setSoTimeout(10_000);
