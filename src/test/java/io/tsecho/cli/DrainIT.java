@@ -106,7 +106,7 @@ class DrainIT {
     // The trailing piece waits 10 s for more before it is answered: within that, only the stop answers it.
     command.addAll(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--partial-delay", "10s",
         "--admin", "127.0.0.1:0"));
-    try (TsechoProcess server = TsechoProcess.start(command)) {
+    try (TsechoProcess server = TsechoProcess.start(command).expectLog("signals are reserved by the JVM \\(-Xrs\\)")) {
       int admin = Integer.parseInt(server.awaitStderr(ADMIN).group(1));
       server.awaitStderr(Pattern.compile("signals are reserved by the JVM \\(-Xrs\\)"));
       try (Socket client = connect(server.port())) {

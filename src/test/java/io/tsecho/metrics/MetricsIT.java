@@ -1,8 +1,8 @@
 package io.tsecho.metrics;
 
+import static io.tsecho.testing.Program.PROMTOOL;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static io.tsecho.testing.Program.PROMTOOL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.admin.AdminEndpoint;
