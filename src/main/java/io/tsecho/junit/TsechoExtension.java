@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>In a static field, one server serves every test of the class; in an instance field, each test
- * gets its own. Faults a test sets are cleared after it, and {@link #received()} holds only what
+ * <p>In a static field, one server serves every test of the class and of its {@code @Nested}
+ * classes; in an instance field, each test gets its own. Faults a test sets are cleared after it, and {@link #received()} holds only what
  * the current test sent. Tests that share a static server should therefore run one at a time (the
  * default); tests that run concurrently each need their own server, from an instance field.
  *
@@ -57,6 +57,8 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   private volatile Tsecho server;
   /** The server serves the whole class: started before all tests, stopped after them. */
   private boolean perClass;
+  /** Classes begun and not finished: the test class and the @Nested classes within it, which share its server. */
+  private int openClasses;
 
   /** The stamp service on TCP and UDP at 127.0.0.1, on a free port. */
   public TsechoExtension() {}
@@ -180,6 +182,7 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   @Override
   public void beforeAll(ExtensionContext context) {
     perClass = true;
+    openClasses++;
     start();
   }
 
@@ -203,7 +206,9 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
 
   @Override
   public void afterAll(ExtensionContext context) {
-    stop();
+    if (--openClasses == 0) {
+      stop();
+    }
   }
 
   private void start() {

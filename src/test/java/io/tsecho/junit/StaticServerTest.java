@@ -13,6 +13,7 @@ import java.net.DatagramSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -89,5 +90,26 @@ class StaticServerTest {
         .hasMessage("the tsecho server is running: configure it where the extension is made");
     assertThatThrownBy(() -> server.fault("latency:fast")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("fault 'latency:fast': 'fast' is not a duration (e.g. 50ms, 2s)");
+  }
+
+  /** Nested classes share the server of their class; like its tests, they run one at a time. */
+  @Nested
+  @Execution(ExecutionMode.SAME_THREAD)
+  class FirstNested {
+    @Test
+    @Execution(ExecutionMode.SAME_THREAD)
+    void sharesTheServer() {
+      sameServerAsTheFirstTest();
+    }
+  }
+
+  @Nested
+  @Execution(ExecutionMode.SAME_THREAD)
+  class SecondNested {
+    @Test
+    @Execution(ExecutionMode.SAME_THREAD)
+    void stillSharesTheServerAfterTheFirstNestedClassEnded() {
+      sameServerAsTheFirstTest();
+    }
   }
 }
