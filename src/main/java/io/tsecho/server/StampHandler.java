@@ -77,7 +77,12 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** A handler that reports to no listener's events: for benchmarks and tests. */
   public StampHandler(ConnectionLimits limits, Stamper stamper, InputProbe input) {
-    this(limits, ListenerEvents.NONE, stamper, input, null);
+    this(limits, ListenerEvents.NONE, stamper, input);
+  }
+
+  /** A stamp handler reporting to {@code events}: for benchmarks of the path with metrics on. */
+  public StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input) {
+    this(limits, events, stamper, input, null);
   }
 
   /**
