@@ -42,14 +42,10 @@ export LD_LIBRARY_PATH="$release/runtime/lib:$release/runtime/lib/server"
 # screen): in a container java.desktop runs headless, to draw bench's --plot.
 find "$release/runtime" "$natives" -type f \( -name '*.so' -o -path '*/bin/*' \) \
   -not \( -name libawt_xawt.so -o -name libjawt.so -o -name libjsound.so -o -name libsplashscreen.so \) -print0 |
-  { xargs -0 ldd 2>/dev/null || true; } | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' |
+  { xargs -0 ldd 2>/dev/null || true; } | awk '/=> \// { print $3 } /^[ \t]*\/.*ld-linux/ { print $1 }' |
   grep -v -e "^$release/" -e "^$natives/" | sort -u |
   while read -r lib; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
-# The dynamic linker is where the executables ask for it, which on Debian is a symlink.
-interpreter="$(readelf -l "$release/runtime/bin/java" | sed -n 's/.*interpreter: \(.*\)]/\1/p')"
-mkdir -p "$root$(dirname "$interpreter")"
-cp -L "$interpreter" "$root$interpreter"
 echo "dist: $tarball ($(du -k "$tarball" | cut -f1) KiB), image root $(du -sk "$root" | cut -f1) KiB"
