@@ -39,7 +39,7 @@ mkdir -p "$natives"
 (cd "$natives" && "$jdk/bin/jar" xf "$target/tsecho.jar" META-INF/native)
 export LD_LIBRARY_PATH="$release/runtime/lib:$release/runtime/lib/server"
 # Leaves out what only a desktop loads (X11 windows, AWT for native code, sound, the splash
-# screen): in a container java.desktop runs headless, to draw bench's --plot.
+# screen): in a container java.desktop runs headless.
 find "$release/runtime" "$natives" -type f \( -name '*.so' -o -path '*/bin/*' \) \
   -not \( -name libawt_xawt.so -o -name libjawt.so -o -name libjsound.so -o -name libsplashscreen.so \) -print0 |
   { xargs -0 ldd 2>/dev/null || true; } | awk '/=> \// { print $3 } /^[ \t]*\/.*ld-linux/ { print $1 }' |
