@@ -3,11 +3,13 @@
 #   target/tsecho-VERSION-linux-x64.tar.gz   bin/tsecho, lib/tsecho.jar and a jlink runtime
 #   target/image-root/                       that runtime and the system libraries it loads, which
 #                                            Jib lays over `scratch` as the image's base
-# Usage: runtime.sh TARGET_DIR VERSION MODULES (comma-separated, from the pom's dist.modules)
+# Usage: runtime.sh TARGET_DIR VERSION MODULES [JDK]
+#   MODULES comma-separated, from the pom's dist.modules; JDK the one Maven runs on (its jlink, and
+#   the release it links), else the one whose jlink is on the PATH.
 set -euo pipefail
 target="$(cd "$1" && pwd)" version="$2" modules="$3"
+jdk="${4:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jdk="$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")"
 
 name="tsecho-$version"
 release="$target/dist/$name"
