@@ -29,7 +29,9 @@ public enum Program {
       "python True"),
   HAPROXY("haproxy", "haproxy", List.of("-v"), "HAProxy version"),
   OPENSSL("openssl", "openssl", List.of("version"), "OpenSSL"),
-  PROMTOOL("promtool", "prometheus", List.of("--version"), "promtool");
+  PROMTOOL("promtool", "prometheus", List.of("--version"), "promtool"),
+  /** Checks the unit files under deploy/systemd and scores their sandboxing. */
+  SYSTEMD_ANALYZE("systemd-analyze", "systemd", List.of("--version"), "systemd");
 
   /** Where Debian keeps programs for root, often missing from a user's PATH: rdate lives there. */
   private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
