@@ -7,6 +7,8 @@
 #   deploy/local/run.sh                  # the full run (about a minute)
 #   DURATION=5s CONNECTIONS=30 deploy/local/run.sh
 #
+# A reply counts as missing only after 30 s (--timeout), not 5: on a loaded machine a request can
+# wait seconds for a core, and the checks here are about which replies come, not how fast.
 # Needs haproxy and curl (Debian: apt-get install haproxy curl). TSECHO names the tsecho command
 # (default: this checkout's ./tsecho). Exit 0 when every check passed, 1 otherwise.
 set -euo pipefail
@@ -16,6 +18,7 @@ tsecho="${TSECHO:-$here/../../tsecho}"
 connections="${CONNECTIONS:-30}"   # all shards together
 duration="${DURATION:-10s}"        # measured, after a 1 s warm-up
 drain_delay="${DRAIN_DELAY:-8s}"   # how long a SIGTERMed instance keeps serving with /readyz failing
+start_delay="${START_DELAY:-30}"   # seconds for the shards' JVMs to start and connect before --start-at
 shards=3
 names=(i0 i1 i2)
 work="$(mktemp -d -t tsecho-local.XXXXXX)"
@@ -66,7 +69,7 @@ server_status() {
 }
 
 metric() { # metric INSTANCE NAME: the value of the first sample of NAME on that instance
-  curl -fsS "http://127.0.0.1:${admin[$1]}/metrics" | awk -v m="$2" 'index($0, m "{") == 1 { print $2; exit }'
+  curl -fsS "http://127.0.0.1:${admin[$1]}/metrics" | awk -v m="$2" '!found && index($0, m "{") == 1 { print $2; found = 1 }'
 }
 
 say "starting ${#names[@]} tsecho instances (whoami, PROXY protocol required, admin endpoint, drain delay $drain_delay)"
@@ -127,13 +130,13 @@ server_status | sed 's/^/  /'
 echo "frontend on 127.0.0.1:$front_port, statistics on http://127.0.0.1:$stats_port/stats"
 
 say "three bench shards of $connections connections through HAProxy, measuring the same $duration"
-start_at="$(date -u -d '+6 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+start_at="$(date -u -d "+$start_delay seconds" +%Y-%m-%dT%H:%M:%SZ)"
 accepted_before=()
 for i in "${!names[@]}"; do accepted_before[i]="$(metric "$i" tsecho_connections_accepted_total)"; done
 bench_pids=()
 for s in $(seq 0 $((shards - 1))); do
   "$tsecho" bench 127.0.0.1 "$front_port" --service whoami -c "$connections" --shard "$s/$shards" \
-    --start-at "$start_at" --warmup 1s -t "$duration" --hdr-log "$work/shard-$s.hlog" \
+    --start-at "$start_at" --warmup 1s -t "$duration" --timeout 30s --hdr-log "$work/shard-$s.hlog" \
     >"$work/shard-$s.txt" 2>&1 &
   bench_pids+=($!)
   pids+=($!)
@@ -160,7 +163,8 @@ for i in "${!names[@]}"; do
 done
 
 say "drain: SIGTERM to ${names[0]} under load; HAProxy takes it out during its $drain_delay drain delay"
-"$tsecho" bench 127.0.0.1 "$front_port" --service whoami -c 6 --warmup 0 -t 20s >"$work/drain-load.txt" 2>&1 &
+"$tsecho" bench 127.0.0.1 "$front_port" --service whoami -c 6 --warmup 0 -t 20s --timeout 30s --hdr-log "$work/drain-load.hlog" \
+  >"$work/drain-load.txt" 2>&1 &
 load_pid=$!
 pids+=($load_pid)
 open_six() { local n=0; for i in "${!names[@]}"; do n=$((n + $(metric "$i" tsecho_connections_open | awk '{ printf "%d", $1 }'))); done; [[ $n -ge 6 ]]; }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code bench --shard/--start-at} and {@code bench merge} on the command line: exit codes and the text users see. */
+/** {@code bench --shard/--start-at} and {@code bench merge} on the command line: exit codes and text. */
 class BenchShardOptionsTest {
   private static final Instant START = Instant.parse("2026-11-25T20:00:00Z");
   private final StringWriter out = new StringWriter();
@@ -42,7 +42,8 @@ class BenchShardOptionsTest {
     "--shard 0/0                 | --shard: the number of shards must be 1 or more, got 0",
     "--shard 0/11                | --shard: 11 shards need at least 11 connections, one each; got 10",
     "--start-at 2000-01-01T00:00:00Z | --start-at: 2000-01-01T00:00:00Z is already past",
-    "--start-at soon             | --start-at: 'soon' is neither an instant such as 2026-11-25T20:00:00Z nor a delay such as +30s",
+    "--start-at soon             | --start-at: 'soon' is neither an instant such as 2026-11-25T20:00:00Z nor a"
+        + " delay such as +30s",
   })
   void badShardOrStartIsOneLineAndExitTwoBeforeAnyConnection(String options, String message) {
     String[] args = ("bench 127.0.0.1 1 " + options).split(" ");

@@ -197,12 +197,13 @@ class ScaleOutIT {
   @Test
   void threeShardsThroughHaproxyMergeIntoOneRunWithoutErrorsAndEachInstanceCountsItsShare() throws Exception {
     Map<String, Long> before = cluster.accepted();
-    Instant start = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+    // Room for three shards to connect on a loaded machine; one still connecting at the start fails.
+    Instant start = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.MILLIS);
     List<CompletableFuture<Bench>> shards = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String[] args = {"bench", "127.0.0.1", String.valueOf(cluster.proxy().port()), "--service", "whoami",
           "-c", "9", "--shard", i + "/3", "--start-at", start.toString(), "--warmup", "500ms", "-t", "2s",
-          "--hdr-log", dir.resolve("shard-" + i + ".hlog").toString()};
+          "--timeout", "30s", "--hdr-log", dir.resolve("shard-" + i + ".hlog").toString()};
       shards.add(CompletableFuture.supplyAsync(() -> Bench.run(args)));
     }
     long requests = 0;
@@ -232,10 +233,10 @@ class ScaleOutIT {
 
   @Test
   void aDrainedInstanceLeavesHaproxysRotationAndBenchLosesOnlyTheConnectionsItClosed() throws Exception {
-    try (Cluster drained = Cluster.start(dir, "8s")) {
+    try (Cluster drained = Cluster.start(dir, "10s")) {
       Instance victim = drained.instances().get(0);
       String[] loadArgs = {"bench", "127.0.0.1", String.valueOf(drained.proxy().port()), "--service", "whoami",
-          "-c", "6", "--warmup", "0", "-t", "15s"};
+          "-c", "6", "--warmup", "0", "-t", "20s", "--timeout", "30s"};
       CompletableFuture<Bench> load = CompletableFuture.supplyAsync(() -> Bench.run(loadArgs));
       waitFor(() -> openConnections(drained) == 6, "the load's six connections open", drained.proxy());
 
@@ -245,7 +246,7 @@ class ScaleOutIT {
       assertThat(victim.process().stderr()).as("still in its drain delay").doesNotContain("drained in");
 
       Bench during = Bench.run("bench", "127.0.0.1", String.valueOf(drained.proxy().port()), "--service", "whoami",
-          "-c", "4", "-n", "400", "--warmup", "0");
+          "-c", "4", "-n", "400", "--warmup", "0", "--timeout", "30s");
       assertThat(during.exit()).as(during.out() + during.err()).isZero();
       assertThat(during.out()).doesNotContain("instance " + victim.name() + ":")
           .contains("instance i1: 200 replies (50.0%), 2 connection(s) (50.0%)")
@@ -263,6 +264,7 @@ class ScaleOutIT {
       assertThat(errors.group(7)).as("the two connections the drained instance closed").isEqualTo("2");
       // At most the one request each of them had in flight when it closed (depth 1).
       assertThat(Long.parseLong(errors.group(3))).as("missing").isBetween(0L, 2L);
+      // (A reply is missing only after 30 s: on a loaded machine a request can wait seconds for a core.)
       assertThat(loaded.out()).contains("instance " + victim.name() + ": ").contains("instance i1: ")
           .contains("instance i2: ");
       assertThat(victim.process().awaitExit(30)).isZero();

@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Shards' logs written by {@link ShardLog}, added by {@link ShardMerge}: exactly, and only when they belong together. */
+/** Shards' logs written by {@link ShardLog}, added by {@link ShardMerge}: exactly, and only if they belong together. */
 class ShardMergeTest {
   private static final Instant START = Instant.parse("2026-11-25T20:00:00Z");
   private static final int INTERVALS = 5;
@@ -120,7 +120,8 @@ class ShardMergeTest {
         .containsExactly(3L, 30L, 300L, 3000L, 21L);
     assertThat(report.connectionsFailed()).isEqualTo(3);
     assertThat(report.connections()).as("the whole run's").isEqualTo(30);
-    assertThat(report.measured()).as("the longest shard's window").isEqualTo(Duration.ofSeconds(INTERVALS).plusMillis(2));
+    assertThat(report.measured()).as("the longest shard's window")
+        .isEqualTo(Duration.ofSeconds(INTERVALS).plusMillis(2));
     assertThat(report.sendLag()).as("a closed loop has none").isNull();
     assertThat(report.instances().keySet()).containsExactly("pod-0", "pod-1", "pod-2", "pod-shared");
     assertThat(report.instances().get("pod-shared")).containsExactly(3, 3);
