@@ -24,7 +24,6 @@ import io.tsecho.net.ProxyHeader;
 import io.tsecho.net.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +63,6 @@ public final class LoadGenerator {
   private volatile BenchRun current;
   private Histogram total;
   private Instant startAt;
-  private Clock wallClock = Clock.systemUTC();
 
   public LoadGenerator(BenchOptions options) {
     this(options, ConnectOptions.PLAIN, System::nanoTime);
@@ -88,12 +86,6 @@ public final class LoadGenerator {
    */
   public LoadGenerator startAt(Instant at) {
     this.startAt = at;
-    return this;
-  }
-
-  /** The wall clock that {@link #startAt} is read on. */
-  LoadGenerator wallClock(Clock clock) {
-    this.wallClock = clock;
     return this;
   }
 
@@ -197,13 +189,13 @@ public final class LoadGenerator {
     if (startAt == null) {
       return;
     }
-    Instant now = wallClock.instant();
+    Instant now = Instant.now();
     if (now.isAfter(startAt)) {
       throw new ClientException(ClientFailure.TIMEOUT, "connecting took until " + now + ", past --start-at "
           + startAt + ": give the shards more time to connect");
     }
     long wait;
-    while ((wait = Duration.between(wallClock.instant(), startAt).toMillis()) > 0 && !run.stopped()) {
+    while ((wait = Duration.between(Instant.now(), startAt).toMillis()) > 0 && !run.stopped()) {
       Thread.sleep(Math.min(wait, TimeUnit.NANOSECONDS.toMillis(POLL_NANOS)));
     }
   }

@@ -59,23 +59,28 @@ record ShardLogFile(Path file, Map<String, String> settings, Map<String, String>
     }
     List<Histogram> latency = new ArrayList<>();
     List<Histogram> sendLag = new ArrayList<>();
+    for (EncodableHistogram h : histograms(file, bytes)) {
+      if (!(h instanceof Histogram)) {
+        throw new IllegalArgumentException("bench merge: " + file + " holds a histogram of doubles, not of"
+            + " nanoseconds");
+      }
+      (ShardLog.SEND_LAG_TAG.equals(h.getTag()) ? sendLag : latency).add((Histogram) h);
+    }
+    return new ShardLogFile(file, settings, results, latency, sendLag, instances);
+  }
+
+  /** Every interval histogram in the log, as HdrHistogram's reader decodes it. */
+  private static List<EncodableHistogram> histograms(Path file, byte[] bytes) {
+    List<EncodableHistogram> all = new ArrayList<>();
     try (HistogramLogReader reader = new HistogramLogReader(new ByteArrayInputStream(bytes))) {
       EncodableHistogram h;
       while ((h = reader.nextIntervalHistogram()) != null) {
-        if (!(h instanceof Histogram)) {
-          throw new IllegalArgumentException("bench merge: " + file + " holds a histogram of doubles, not of"
-              + " nanoseconds");
-        }
-        (ShardLog.SEND_LAG_TAG.equals(h.getTag()) ? sendLag : latency).add((Histogram) h);
+        all.add(h);
       }
-    } catch (RuntimeException e) {
-      if (e instanceof IllegalArgumentException && e.getMessage() != null
-          && e.getMessage().startsWith("bench merge: ")) {
-        throw e;
-      }
+    } catch (RuntimeException e) { // the reader's way of saying a line is not a histogram
       throw new IllegalArgumentException("bench merge: " + file + ": a histogram cannot be read (" + e + ")");
     }
-    return new ShardLogFile(file, settings, results, latency, sendLag, instances);
+    return all;
   }
 
   private static void keyValue(Path file, String text, Map<String, String> into) {
