@@ -5,21 +5,26 @@ import io.tsecho.client.bench.BenchReport;
 import io.tsecho.client.bench.LatencyPlot;
 import io.tsecho.client.bench.LoadGenerator;
 import io.tsecho.client.bench.LoadGenerator.Interval;
+import io.tsecho.client.bench.Shard;
+import io.tsecho.client.bench.ShardLog;
+import io.tsecho.client.bench.ShardSettings;
+import io.tsecho.client.bench.StartAt;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
-import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,18 +34,22 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TsechoCommand.Version.class,
     sortOptions = false,
+    subcommands = BenchMergeCommand.class,
     description = {
       "Load a timestamp or echo server and measure it.",
       "Every reply is checked: one per request, in order per connection, carrying its request's "
           + "payload; wrong, missing, extra and late replies are counted by kind and make the exit code 12.",
       "With --rate, requests leave on a fixed schedule and latency counts from when each was meant "
           + "to leave, so a stalled server is not hidden; the report adds the generator's own send lag.",
-      "Ctrl-C stops the run and prints the report of what it measured."
+      "Ctrl-C stops the run and prints the report of what it measured.",
+      "Several bench processes share one load with --shard I/N and --start-at; 'tsecho bench merge' adds their"
+          + " --hdr-log files into the report of the whole run."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "HOST", description = "Server name or address.")
+  // Optional to picocli so that 'bench merge' needs no host; call() requires it.
+  @Parameters(index = "0", arity = "0..1", paramLabel = "HOST", description = "Server name or address.")
   String host;
 
   @Parameters(index = "1", arity = "0..1", defaultValue = "" + ServerConfig.DEFAULT_PORT, paramLabel = "PORT",
@@ -111,27 +120,48 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw latency by percentile into a PNG.")
   Path plot;
 
+  @Option(names = "--shard", paramLabel = "I/N",
+      description = "Run shard I of N (from 0) of the load: its part of --connections, --rate and -n, the lowest"
+          + " indices taking one more where they do not divide. N alone takes I from $" + Shard.INDEX_VARIABLE
+          + " (Kubernetes' Indexed Jobs). Merge the shards' --hdr-log files with 'tsecho bench merge'.")
+  String shard;
+
+  @Option(names = "--start-at", paramLabel = "TIME",
+      description = "Connect, then begin the warm-up at this instant (2026-11-25T20:00:00Z) or this long from now"
+          + " (+30s), so that every shard measures the same window.")
+  String startAt;
+
   @Override
   public Integer call() throws Exception {
-    BenchOptions options = new BenchOptions(host, port, connections, depth, size, duration, requests, warmup, udp, rate,
+    if (host == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'HOST'");
+    }
+    Shard part = shard == null ? Shard.ALONE : Shard.parse(shard, System.getenv());
+    Instant start = startAt == null ? null : StartAt.parse(startAt, Clock.systemUTC());
+    BenchOptions total = new BenchOptions(host, port, connections, depth, size, duration, requests, warmup, udp, rate,
         threads, replyTimeout, connectTimeout, Service.parse(service), transport);
+    BenchOptions options = part.of(total);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
-    HistogramLogWriter log = hdrLog == null ? null : openLog(hdrLog);
-    LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null));
+    ShardLog log = hdrLog == null ? null : ShardLog.create(hdrLog, ShardSettings.of(total, part, start),
+        start != null ? start.toEpochMilli() : System.currentTimeMillis());
+    LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null)).startAt(start);
     Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;
     try {
       report = generator.run(interval -> {
-        if (log != null && interval.measuring()) {
-          log.outputIntervalHistogram(interval.latencyNanos());
+        if (log != null) {
+          log.interval(interval, options.rate() > 0);
         }
         if (live) {
           err.print(liveLine(interval));
           err.flush();
         }
       });
+      if (log != null) {
+        log.finish(report);
+      }
     } finally {
       if (log != null) {
         log.close();
@@ -150,17 +180,6 @@ final class BenchCommand implements Callable<Integer> {
       LatencyPlot.write(generator.latencyHistogram(), "tsecho bench " + report.target(), plot);
     }
     return report.failed() ? ExitCodes.BENCH_ERRORS : ExitCodes.OK;
-  }
-
-  private static HistogramLogWriter openLog(Path file) throws FileNotFoundException {
-    HistogramLogWriter log = new HistogramLogWriter(file.toFile());
-    log.outputComment("tsecho bench latency histograms, values in nanoseconds");
-    log.outputLogFormatVersion();
-    long now = System.currentTimeMillis();
-    log.outputStartTime(now);
-    log.setBaseTime(now);
-    log.outputLegend();
-    return log;
   }
 
   private static String liveLine(Interval i) {

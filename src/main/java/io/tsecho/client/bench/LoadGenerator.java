@@ -12,8 +12,8 @@ import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.tsecho.client.ClientException;
-import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.ClientFailure;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.Connector;
 import io.tsecho.client.Resolver;
 import io.tsecho.client.bench.LoopStats.Counts;
@@ -25,6 +25,7 @@ import io.tsecho.net.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,7 @@ public final class LoadGenerator {
   private volatile boolean stopRequested;
   private volatile BenchRun current;
   private Histogram total;
+  private Instant startAt;
 
   public LoadGenerator(BenchOptions options) {
     this(options, ConnectOptions.PLAIN, System::nanoTime);
@@ -76,6 +78,15 @@ public final class LoadGenerator {
     this.options = options;
     this.connect = connect;
     this.clock = clock;
+  }
+
+  /**
+   * Makes the run connect first and begin its warm-up at this instant, so that shards on several
+   * machines measure the same window. Connecting past it fails the run.
+   */
+  public LoadGenerator startAt(Instant at) {
+    this.startAt = at;
+    return this;
   }
 
   /**
@@ -118,6 +129,7 @@ public final class LoadGenerator {
       byLoop.computeIfAbsent(connected.channels.get(i).eventLoop(), l -> new ArrayList<>())
           .add(connected.connections.get(i));
     }
+    awaitStart(run);
     run.begin(run.nanoTime(), connected.connections.size());
     start(run, byLoop, connected.connections.size());
 
@@ -170,6 +182,22 @@ public final class LoadGenerator {
         counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
         counts.connectionsLost(), LatencySummary.of(total),
         options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly, last.instances);
+  }
+
+  /** Waits, connected, for {@link #startAt}; Ctrl-C ends the wait and the run begins stopped. */
+  private void awaitStart(BenchRun run) throws ClientException, InterruptedException {
+    if (startAt == null) {
+      return;
+    }
+    Instant now = Instant.now();
+    if (now.isAfter(startAt)) {
+      throw new ClientException(ClientFailure.TIMEOUT, "connecting took until " + now + ", past --start-at "
+          + startAt + ": give the shards more time to connect");
+    }
+    long wait;
+    while ((wait = Duration.between(Instant.now(), startAt).toMillis()) > 0 && !run.stopped()) {
+      Thread.sleep(Math.min(wait, TimeUnit.NANOSECONDS.toMillis(POLL_NANOS)));
+    }
   }
 
   /**

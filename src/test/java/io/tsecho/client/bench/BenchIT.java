@@ -23,12 +23,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +112,30 @@ class BenchIT {
     assertThat(benchOk("--rate", "2000", "-n", "1000", "-c", "2", "--warmup", "0", "--json"))
         .contains("\"rate\":2000.000,").contains("\"requests\":1000,")
         .contains("\"send_lag\":{\"count\":1000,").containsPattern("\"generator_late\":(true|false),");
+  }
+
+  @Test
+  void aShardRunsItsPartAndBeginsAtItsStartWithTheRunsSettingsInItsLog(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("shard.hlog");
+    Instant start;
+    String report;
+    try (TestServer server = TestServer.start(Transport.AUTO)) {
+      start = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+      assertThat(bench("127.0.0.1", String.valueOf(server.port()), "-c", "5", "--rate", "101", "--shard", "1/2",
+          "--start-at", start.toString(), "--warmup", "0", "-t", "1s", "--hdr-log", log.toString()))
+          .as(err.toString()).isZero();
+      report = out.toString();
+    }
+    assertThat(report).contains(": 2 connection(s) x 1 in flight, 64-byte requests, 50 requests/s scheduled");
+    assertThat(Files.readAllLines(log)).contains("#tsecho-bench connections=5", "#tsecho-bench rate=101",
+        "#tsecho-bench shards=2", "#tsecho-bench start-at=" + start, "#tsecho-bench shard=1",
+        "#tsecho-bench shard-connections=2", "#tsecho-bench shard-rate=50", "#tsecho-result connections-lost=0");
+    try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+      EncodableHistogram first = reader.nextIntervalHistogram();
+      assertThat(first).isNotNull();
+      assertThat(first.getStartTimeStamp()).as("measured from --start-at on")
+          .isGreaterThanOrEqualTo(start.toEpochMilli());
+    }
   }
 
   @Test
