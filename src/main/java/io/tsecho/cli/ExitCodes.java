@@ -1,6 +1,7 @@
 package io.tsecho.cli;
 
 import io.tsecho.client.ClientException;
+import io.tsecho.client.bench.LatencyPlot;
 import io.tsecho.server.BindFailedException;
 import java.net.UnknownHostException;
 import picocli.CommandLine;
@@ -61,7 +62,8 @@ public final class ExitCodes {
       return "unknown host: " + failure.getMessage();
     }
     if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
-        || failure instanceof ClientException || failure instanceof BindFailedException) {
+        || failure instanceof ClientException || failure instanceof BindFailedException
+        || failure instanceof LatencyPlot.PlotFailedException) {
       return failure.getMessage();
     }
     return failure.toString();

@@ -21,7 +21,30 @@ public final class LatencyPlot {
 
   private LatencyPlot() {}
 
-  public static void write(Histogram nanos, String title, Path png) throws IOException {
+  /**
+   * Draws the latency by percentile into {@code png}.
+   *
+   * @throws PlotFailedException when the file cannot be written, or the machine has no font to draw
+   *     with (a minimal image or host without fontconfig fonts): one line, never the JDK's stack trace
+   */
+  public static void write(Histogram nanos, String title, Path png) throws PlotFailedException {
+    try {
+      draw(nanos, title, png);
+    } catch (IOException e) {
+      throw new PlotFailedException("cannot write " + png + ": " + e.getMessage(), e);
+    } catch (InternalError | RuntimeException e) {
+      // AWT reports a machine without fonts as an InternalError or RuntimeException from its font manager.
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new PlotFailedException("cannot draw " + png + ": " + cause.getMessage() + " (install fontconfig and a font, such"
+          + " as Debian's fonts-dejavu-core, or draw it on another machine from an --hdr-log file with bench merge"
+          + " --plot)", e);
+    }
+  }
+
+  private static void draw(Histogram nanos, String title, Path png) throws IOException {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (HistogramIterationValue v : nanos.percentiles(5)) {
@@ -41,5 +64,14 @@ public final class LatencyPlot {
     chart.getStyler().setXAxisDecimalPattern("0");
     chart.addSeries("latency", xs, ys).setMarker(SeriesMarkers.NONE);
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The chart could not be drawn or written; the report it would show has been printed already. */
+  public static final class PlotFailedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PlotFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }
