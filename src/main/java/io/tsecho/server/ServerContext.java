@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param open TCP connections served now, over every listener, against {@code --max-connections}
  * @param refusals the log of connections refused over that limit
  * @param accessLog the log of connections and datagrams turned away by access rules
+ * @param tls the TLS stages of {@code tls} listeners, or null when there are none
  */
 record ServerContext(
     ServerConfig config,
@@ -21,4 +22,5 @@ record ServerContext(
     RateLimitedLog accessLog,
     SourceCounts perSource,
     UdpDrops udpDrops,
-    ServerEvents events) {}
+    ServerEvents events,
+    TlsStages tls) {}

@@ -123,6 +123,7 @@ public final class TsechoServer implements AutoCloseable {
   private static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events,
       UnaryOperator<Binder> wrapBinder) throws BindFailedException, UnknownHostException {
     Transports transport = Transports.resolve(config.transport());
+    TlsStages tls = config.tls() == null ? null : TlsStages.load(config.tls(), clock.instant()); // before any socket
     // One loop per core serves both accepting and connections: a separate accept loop would be one more busy thread.
     int eventLoops = config.threads() > 0 ? config.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
@@ -130,7 +131,7 @@ public final class TsechoServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
         new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
-        new UdpDrops(), events);
+        new UdpDrops(), events, tls);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
     Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
@@ -247,6 +248,9 @@ public final class TsechoServer implements AutoCloseable {
       }
       if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");
+      }
+      if (b.listener().protocol() == Protocol.TLS) {
+        line.append(server.tls().tls().describe()).append(", ");
       }
       if (b.listener().protocol() == Protocol.UDP) {
         UdpLimits limits = config.udpLimits();
