@@ -1,10 +1,12 @@
 package io.tsecho.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -114,7 +116,7 @@ final class TlsStages {
 
   /** Stateless: what it needs to know of a connection, its SslHandler knows. */
   @Sharable
-  static final class GateHandler extends ChannelInboundHandlerAdapter {
+  static final class GateHandler extends ChannelDuplexHandler {
     private final ListenerEvents events;
     private final RateLimitedLog failures;
 
@@ -176,6 +178,22 @@ final class TlsStages {
         return;
       }
       ctx.fireExceptionCaught(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+    }
+
+    /**
+     * A connection closed while replies still wait in its queue (its client stopped reading them) is
+     * closed at once: a close_notify would only wait behind them for the engine's own time-out, and
+     * end in a warning.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+      ChannelHandlerContext engine = ctx.pipeline().context(PipelineNames.TLS);
+      if (engine != null && queued != null && queued.totalPendingWriteBytes() > 0) {
+        engine.close(promise); // from the engine towards the socket, past the engine
+      } else {
+        ctx.close(promise);
+      }
     }
 
     private static SslHandler engine(ChannelHandlerContext ctx) {
