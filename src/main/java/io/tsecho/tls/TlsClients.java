@@ -125,7 +125,6 @@ public final class TlsClients {
    */
   public SSLSocket handshake(Socket connected, String host, Duration timeout) throws TlsHandshakeException {
     String name = hostLiteral(host);
-    String target = TlsFailures.target(host, connected.getPort());
     SSLSocket socket = null;
     try {
       socket = (SSLSocket) jdk.getSocketFactory().createSocket(connected, name, connected.getPort(), true);
@@ -142,8 +141,16 @@ public final class TlsClients {
       return socket;
     } catch (IOException e) {
       closeQuietly(socket != null ? socket : connected);
-      throw new TlsHandshakeException(TlsFailures.client(e, target, timeout), e);
+      throw new TlsHandshakeException(failure(e, host, connected.getPort(), timeout), e);
     }
+  }
+
+  /**
+   * Why a TLS session with {@code host} failed, in one line: for the handshake, and for the first
+   * read of a TLS 1.3 session, where a server's refusal of the client's certificate arrives.
+   */
+  public String failure(Throwable cause, String host, int port, Duration timeout) {
+    return TlsFailures.client(cause, TlsFailures.target(host, port), timeout, settings.certificate() != null);
   }
 
   private static void closeQuietly(Socket socket) {

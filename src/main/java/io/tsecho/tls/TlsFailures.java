@@ -61,12 +61,15 @@ public final class TlsFailures {
   /**
    * The reason a handshake with a server failed, as a client reports it:
    * {@code TLS handshake with HOST:PORT failed: ...}.
+   *
+   * @param showedCertificate whether the client had a certificate to show: a server that refuses
+   *     the client's certificate sends the same alert whether there was one or not
    */
-  public static String client(Throwable failure, String target, Duration timeout) {
-    return "TLS handshake with " + target + " failed: " + clientReason(unwrap(failure), timeout);
+  public static String client(Throwable failure, String target, Duration timeout, boolean showedCertificate) {
+    return "TLS handshake with " + target + " failed: " + clientReason(unwrap(failure), timeout, showedCertificate);
   }
 
-  private static String clientReason(Throwable cause, Duration timeout) {
+  private static String clientReason(Throwable cause, Duration timeout, boolean showedCertificate) {
     String text = messages(cause);
     if (cause instanceof SocketTimeoutException || cause instanceof SslHandshakeTimeoutException) {
       return "no answer from the server within " + timeout.toMillis() + " ms";
@@ -83,11 +86,13 @@ public final class TlsFailures {
     if (untrusted(cause, text)) {
       return "the server's certificate is not signed by a trusted CA; give its CA with --tls-ca, or --tls-insecure";
     }
-    if (text.contains("certificate_required")) {
+    boolean certificateRefused = text.contains("certificate_required") || text.contains("bad_certificate")
+        || text.contains("certificate_unknown") || text.contains("unknown_ca") || text.contains("certificate_expired")
+        || text.contains("unsupported_certificate");
+    if (certificateRefused && !showedCertificate) {
       return "the server asks for a client certificate: give --tls-cert and --tls-key";
     }
-    if (text.contains("bad_certificate") || text.contains("certificate_unknown") || text.contains("unknown_ca")
-        || text.contains("certificate_expired") || text.contains("unsupported_certificate")) {
+    if (certificateRefused) {
       String alert = alert(text);
       return "the server refused the client certificate" + (alert != null ? " (alert " + alert + ")" : "");
     }
