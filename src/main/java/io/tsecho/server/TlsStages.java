@@ -67,6 +67,11 @@ final class TlsStages {
     return tls;
   }
 
+  /** Once every connection is gone. */
+  void close() {
+    tls.close();
+  }
+
   /** The engine and its gate, for one listener. */
   List<ConnectionStage> stages(ListenerEvents events) {
     return List.of(new Engine(), new Gate(new GateHandler(events, failures)));

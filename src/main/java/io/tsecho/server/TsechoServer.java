@@ -153,6 +153,9 @@ public final class TsechoServer implements AutoCloseable {
     } catch (BindFailedException | UnknownHostException | RuntimeException e) {
       closeAll(channels);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      if (tls != null) {
+        tls.close();
+      }
       throw e;
     }
     for (Bound b : bound) {
@@ -314,6 +317,9 @@ public final class TsechoServer implements AutoCloseable {
       connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       connections.close().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+      if (server.tls() != null) {
+        server.tls().close();
+      }
     } finally {
       stopped.countDown();
     }

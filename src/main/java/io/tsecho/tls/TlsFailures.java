@@ -36,7 +36,8 @@ public final class TlsFailures {
     if (cause instanceof ClosedChannelException || cause instanceof EOFException) {
       return "closed by the client during the handshake";
     }
-    if (text.contains("empty client certificate chain") || text.contains("certificate_required")) {
+    if (text.contains("empty client certificate chain") || text.contains("certificate_required")
+        || text.contains("peer_did_not_return_a_certificate")) { // the JDK's words, then OpenSSL's
       return "no client certificate";
     }
     if (has(cause, CertificateExpiredException.class)) {
@@ -117,27 +118,34 @@ public final class TlsFailures {
 
   private static boolean untrusted(Throwable cause, String text) {
     return has(cause, CertPathBuilderException.class) || has(cause, CertPathValidatorException.class)
-        || text.contains("pkix path") || text.contains("unable to find valid certification path");
+        || text.contains("pkix path") || text.contains("unable to find valid certification path")
+        || text.contains("certificate_verify_failed");
   }
 
   private static boolean noCommonGround(String text) {
     return text.contains("no appropriate protocol") || text.contains("no cipher suites in common")
         || text.contains("protocol_version") || text.contains("handshake_failure")
-        || text.contains("insufficient_security") || text.contains("is not enabled or supported");
+        || text.contains("insufficient_security") || text.contains("is not enabled or supported")
+        || text.contains("no_shared_cipher") || text.contains("unsupported_protocol");
   }
 
-  /** The alert named in a message such as {@code Received fatal alert: bad_certificate}, or null. */
+  /**
+   * The alert named in a message: the JDK writes {@code Received fatal alert: bad_certificate},
+   * OpenSSL {@code SSLV3_ALERT_BAD_CERTIFICATE} or {@code TLSV1_ALERT_UNKNOWN_CA}. Null when none is.
+   */
   private static String alert(String text) {
-    int at = text.indexOf("received fatal alert: ");
-    if (at < 0) {
-      return null;
+    for (String marker : new String[] {"received fatal alert: ", "sslv3_alert_", "tlsv1_alert_", "tlsv13_alert_"}) {
+      int at = text.indexOf(marker);
+      if (at >= 0) {
+        String rest = text.substring(at + marker.length());
+        int end = 0;
+        while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '_')) {
+          end++;
+        }
+        return rest.substring(0, end);
+      }
     }
-    String rest = text.substring(at + "received fatal alert: ".length());
-    int end = 0;
-    while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '_')) {
-      end++;
-    }
-    return rest.substring(0, end);
+    return null;
   }
 
   /** Netty wraps what the engine throws; the engine's own exception says more. */

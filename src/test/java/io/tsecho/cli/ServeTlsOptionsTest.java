@@ -42,7 +42,7 @@ class ServeTlsOptionsTest {
   void helpListsTheTlsOptions() {
     assertThat(serve("--help")).isZero();
     assertThat(out.toString()).contains("--tls ", "--tls-cert=FILE", "--tls-key=FILE", "--tls-self-signed",
-        "--tls-client-ca=FILE");
+        "--tls-client-ca=FILE", "--tls-engine=NAME");
   }
 
   @Test
@@ -73,6 +73,17 @@ class ServeTlsOptionsTest {
     assertUsageError(run("serve", "--tls", "--tls-self-signed", "--listen", "stamp/tls/127.0.0.1:0"),
         "--tls makes the default listener speak TLS; with --listen, give tls as the protocol,"
         + " as in stamp/tls/*:21567");
+  }
+
+  @Test
+  void anUnknownEngineIsNamed() {
+    assertUsageError(serve("--tls", "--tls-self-signed", "--tls-engine", "gnutls"),
+        "'gnutls' is not a TLS engine; use jdk or openssl");
+  }
+
+  @Test
+  void anEngineWithoutATlsListenerIsRefused() {
+    assertUsageError(serve("--tls-engine", "openssl"), "TLS needs --tls-cert and --tls-key, or --tls-self-signed");
   }
 
   @Test

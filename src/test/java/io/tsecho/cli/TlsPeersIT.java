@@ -27,6 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * tls listeners of the real executable against programs outside the JDK: openssl s_client, Python's
@@ -127,12 +129,15 @@ class TlsPeersIT {
     }
   }
 
-  @Test
-  void opensslChecksTheSelfSignedCertificateByItsFingerprintAndGetsTheExactReply() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "openssl"})
+  void opensslChecksTheSelfSignedCertificateByItsFingerprintAndGetsTheExactReply(String engine) throws Exception {
     assumeProgram("openssl", "openssl");
-    try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-self-signed", "--host", "127.0.0.1", "--port", "0")) {
+    try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-self-signed", "--tls-engine", engine,
+        "--host", "127.0.0.1", "--port", "0")) {
       assertThat(server.stderr()).containsPattern("listening on stamp/tls/127\\.0\\.0\\.1:\\d+ \\(framing auto, backlog"
-          + " \\d+, time format ctime, tls self-signed, sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, transport \\w+, \\d+ event loops\\)");
+          + " \\d+, time format ctime, tls self-signed, sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, "
+          + (engine.equals("jdk") ? "" : "engine openssl, ") + "transport \\w+, \\d+ event loops\\)");
       String announced = fingerprintIn(server.stderr());
       int port = server.port();
 

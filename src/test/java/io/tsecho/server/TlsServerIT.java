@@ -67,7 +67,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 /** A tls listener on loopback, spoken to by the JDK's own SSLSocket: TLS 1.3 and 1.2, mutual TLS, and the bounds. */
@@ -204,11 +205,11 @@ class TlsServerIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
-  void aLineGetsItsStampedReplyOverTls(String protocol) throws Exception {
+  @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, OPENSSL", "TLSv1.2, OPENSSL"})
+  void aLineGetsItsStampedReplyOverTls(String protocol, TlsSettings.Engine engine) throws Exception {
     TestPki.Ca ca = TestPki.ca("Test Root", dir);
     TestPki.Issued cert = ca.issue("server.test");
-    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, null));
+    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, null, engine));
 
     try (SSLSocket socket = connect(client(ca.certificate(), null), port, protocol, "localhost")) {
       assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
@@ -259,14 +260,15 @@ class TlsServerIT {
     }
   }
 
-  @Test
-  void mutualTlsServesAClientWithACertificateOfTheCaAndLogsItsSubject() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TlsSettings.Engine.class)
+  void mutualTlsServesAClientWithACertificateOfTheCaAndLogsItsSubject(TlsSettings.Engine engine) throws Exception {
     TestPki.Ca serverCa = TestPki.ca("Server Root", dir);
     TestPki.Issued cert = serverCa.issue("server.test");
     TestPki.Ca clientCa = TestPki.ca("Client Root", dir, "RSA");
     TestPki.Issued alice = clientCa.issue("client one", java.time.Instant.now().minusSeconds(60),
         java.time.Instant.now().plusSeconds(3600), "RSA");
-    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, clientCa.file()));
+    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, clientCa.file(), engine));
 
     try (SSLSocket socket = connect(client(serverCa.certificate(), alice), port)) {
       socket.getOutputStream().write("hi\n".getBytes(ISO_8859_1));
@@ -276,15 +278,17 @@ class TlsServerIT {
         + " tls=TLSv1\\.3/TLS_\\w+ subject=\"CN=client one\" in=3B out=30B messages=1 duration=\\d+ms reason=peer closed");
   }
 
-  @Test
-  void mutualTlsRefusesAClientWithoutACertificateOrWithAnotherCasAndGoesOnServing() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TlsSettings.Engine.class)
+  void mutualTlsRefusesAClientWithoutACertificateOrWithAnotherCasAndGoesOnServing(TlsSettings.Engine engine)
+      throws Exception {
     TestPki.Ca serverCa = TestPki.ca("Server Root", dir);
     TestPki.Issued cert = serverCa.issue("server.test");
     TestPki.Ca clientCa = TestPki.ca("Client Root", dir);
     TestPki.Ca strangers = TestPki.ca("Stranger Root", dir);
     TestPki.Issued mallory = strangers.issue("mallory");
     TestPki.Issued bob = clientCa.issue("bob");
-    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, clientCa.file()));
+    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, clientCa.file(), engine));
 
     assertThat(exchangeOrNull(client(serverCa.certificate(), null), port)).as("no certificate").isNull();
     assertThat(exchangeOrNull(client(serverCa.certificate(), mallory), port)).as("another CA's").isNull();
@@ -296,6 +300,22 @@ class TlsServerIT {
         + logged().stream().filter(l -> l.contains("handshakes failed")).findFirst().orElseThrow()
             .replaceAll(".*from 127\\.0\\.0\\.1:(\\d+).*", "$1") + ": no client certificate)");
     assertThat(logged().stream().filter(l -> l.startsWith("closed "))).hasSize(1).allMatch(l -> l.contains("subject=\"CN=bob\""));
+  }
+
+  /** The daytime greeting waits for the handshake, and the close after it starts with close_notify. */
+  @Test
+  void aDaytimeGreetingIsSentOverTlsAndEndsCleanly() throws Exception {
+    ServerConfig config = ServerConfig.builder().listen(Listener.parse("daytime/tls/127.0.0.1:0")).threads(2)
+        .tls(new TlsSettings(null, null, true, null)).build();
+    server = TsechoServer.start(config, Clock.systemUTC(), listener -> refusals);
+    SSLContext trustAll = SSLContext.getInstance("TLS");
+    trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+    try (SSLSocket socket = connect(trustAll, server.localAddress().getPort())) {
+      String greeting = new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
+      assertThat(greeting).matches("\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n");
+    }
+    assertThat(closeLine()).matches("closed daytime/tls peer=127\\.0\\.0\\.1:\\d+ local=127\\.0\\.0\\.1:\\d+"
+        + " tls=TLSv1\\.3/TLS_\\w+ in=0B out=26B messages=1 duration=\\d+ms reason=served");
   }
 
   @Test
@@ -380,8 +400,9 @@ class TlsServerIT {
   }
 
   /** The service's backpressure holds with TLS between it and the socket: the server stops reading a client that does not read. */
-  @Test
-  void aClientThatStopsReadingIsHeldWithinTheBoundAndGetsEveryReplyOnceItReads() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TlsSettings.Engine.class)
+  void aClientThatStopsReadingIsHeldWithinTheBoundAndGetsEveryReplyOnceItReads(TlsSettings.Engine engine) throws Exception {
     int lines = 100_000;
     byte[] line = ("r".repeat(99) + "\n").getBytes(ISO_8859_1);
     byte[] chunk = new byte[line.length * 100];
@@ -390,7 +411,8 @@ class TlsServerIT {
     }
     TestPki.Ca ca = TestPki.ca("Test Root", dir);
     TestPki.Issued cert = ca.issue("server.test");
-    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, null), b -> b.sendBufferSize(64 * 1024));
+    int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, null, engine),
+        b -> b.sendBufferSize(64 * 1024));
     Socket plain = new Socket();
     plain.setReceiveBufferSize(64 * 1024);
     plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);

@@ -38,6 +38,13 @@ class ServerTlsTest {
   }
 
   @Test
+  void theOpenSslEngineIsNamed() throws Exception {
+    try (ServerTls tls = ServerTls.load(new TlsSettings(null, null, true, null, TlsSettings.Engine.OPENSSL), Instant.now())) {
+      assertThat(tls.describe()).isEqualTo("tls self-signed, sha256 " + tls.identity().fingerprint() + ", engine openssl");
+    }
+  }
+
+  @Test
   void anExpiredCertificateIsServedAndSaidToBe() throws Exception {
     TestPki.Ca ca = TestPki.ca("Root", dir);
     Instant end = Instant.parse("2025-01-02T03:04:05Z");

@@ -41,6 +41,21 @@ class TlsFailuresTest {
   }
 
   @Test
+  void openSslsWordsMeanTheSame() {
+    assertThat(TlsFailures.server(new javax.net.ssl.SSLHandshakeException(
+        "error:100000c0:SSL routines:OPENSSL_internal:PEER_DID_NOT_RETURN_A_CERTIFICATE"))).isEqualTo("no client certificate");
+    assertThat(TlsFailures.server(new javax.net.ssl.SSLHandshakeException(
+        "error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED")))
+        .isEqualTo("client certificate not signed by a CA of --tls-client-ca");
+    assertThat(TlsFailures.server(new javax.net.ssl.SSLHandshakeException(
+        "error:10000416:SSL routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_UNKNOWN")))
+        .isEqualTo("the client ended the handshake with alert certificate_unknown");
+    assertThat(TlsFailures.server(new javax.net.ssl.SSLHandshakeException(
+        "error:10000418:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA")))
+        .isEqualTo("the client ended the handshake with alert unknown_ca");
+  }
+
+  @Test
   void aLongOrManyLinedMessageIsCutToOneShortLine() {
     assertThat(TlsFailures.server(new SSLHandshakeException("first line\nsecond line"))).isEqualTo("first line");
     assertThat(TlsFailures.server(new SSLHandshakeException("x".repeat(500)))).isEqualTo("x".repeat(160) + "...");
