@@ -3,7 +3,9 @@
 # one sitting, and writes the table of ratios that bench/RESULTS.md quotes. Not part of ./mvnw verify:
 # it pins processes to cores 0 and 1 and takes about 8 minutes (--quick: about 2).
 #
-# usage: bench/compare.sh [--quick]
+# usage: bench/compare.sh [--quick] [--admin]
+#   --admin     run tsecho with its admin endpoint on (--admin 127.0.0.1:0): metrics counted on the
+#               hot path, to compare with a run without it
 #   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py
 #               (default: ../shared/perf beside this checkout). It is copied and built under
 #               bench/results/<stamp>/perf, so the original is only read.
@@ -13,7 +15,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 perf_src="${PERF_DIR:-$root/../shared/perf}"
-if [[ "${1:-}" == --quick ]]; then
+quick=false
+admin=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=true ;;
+    --admin) admin=(--admin 127.0.0.1:0) ;;
+    *) echo "usage: bench/compare.sh [--quick] [--admin]" >&2; exit 2 ;;
+  esac
+done
+if $quick; then
   export RUNS="${RUNS:-1}" SECS="${SECS:-2}"
   N="${N:-2000}"
 else
@@ -35,6 +46,7 @@ tsecho="$root/tsecho"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "cores: $(nproc), kernel $(uname -r), $(java -version 2>&1 | head -1)"
   echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"
+  echo "tsecho: ${admin[*]:-without --admin}"
 } > "$out/machine.txt"
 cat "$out/machine.txt" >&2
 
@@ -44,16 +56,18 @@ configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
 export OUT="$out/load.jsonl"
 "$perf/compare.sh" -n c-ref -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
 "$perf/compare.sh" -n tsecho -c "$configs" -e ts -- \
-  "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q
+  "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
 
 # Memory per idle connection: as the harness measures it (3 s after the last connection), and
 # once the JVM has returned its compiler memory (10 s after).
 export OUT="$out/mem.jsonl"
 "$perf/mem_idle.sh" -n c-ref -N "$N" -- "$perf/ref/ref-epoll-ts" -p {PORT} --no-udp
-"$perf/mem_idle.sh" -n tsecho -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q
-SETTLE=10 HOLD=16 "$perf/mem_idle.sh" -n tsecho-settled -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q
+"$perf/mem_idle.sh" -n tsecho -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+SETTLE=10 HOLD=16 "$perf/mem_idle.sh" -n tsecho-settled -N "$N" -- "$tsecho" serve --port {PORT} --backlog 4096 -q \
+  ${admin[@]+"${admin[@]}"}
 
-python3 "$root/bench/startup.py" --runs 10 --out "$out/startup.json" -- "$tsecho" serve --port 0 --host 127.0.0.1
+python3 "$root/bench/startup.py" --runs 10 --out "$out/startup.json" -- "$tsecho" serve --port 0 --host 127.0.0.1 \
+  ${admin[@]+"${admin[@]}"}
 
 # tsecho bench and the C load generator take turns driving one C server; each client on core 1.
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
       "Every reply is checked: one per request, in order per connection, carrying its request's "
           + "payload; wrong, missing, extra and late replies are counted by kind and make the exit code 12.",
       "With --rate, requests leave on a fixed schedule and latency counts from when each was meant "
-          + "to leave, so a stalled server is not hidden."
+          + "to leave, so a stalled server is not hidden; the report adds the generator's own send lag.",
+      "Ctrl-C stops the run and prints the report of what it measured."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -96,6 +99,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "auto, epoll, nio or io_uring (default: ${DEFAULT-VALUE}).")
   Transport transport;
 
+  @Mixin ConnectMixin connect;
+
   @Option(names = "--json", description = "Print one JSON report instead of lines.")
   boolean json;
 
@@ -114,7 +119,8 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     HistogramLogWriter log = hdrLog == null ? null : openLog(hdrLog);
-    LoadGenerator generator = new LoadGenerator(options);
+    LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null));
+    Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;
     try {
       report = generator.run(interval -> {
@@ -141,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     if (plot != null) {
-      LatencyPlot.write(generator.latencyHistogram(), "tsecho bench " + host + ":" + port, plot);
+      LatencyPlot.write(generator.latencyHistogram(), "tsecho bench " + report.target(), plot);
     }
     return report.failed() ? ExitCodes.BENCH_ERRORS : ExitCodes.OK;
   }
@@ -158,9 +164,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String liveLine(Interval i) {
-    long count = i.latencyNanos().getTotalCount();
+    Histogram shown = i.measuring() ? i.latencyNanos() : i.warmupNanos();
     return String.format(Locale.ROOT, "\r%5.0f s %s %10d req/s   p50 %8.1f µs   p99 %8.1f µs   errors %d   ",
-        i.elapsedSeconds(), i.measuring() ? "         " : "(warm-up)", count,
-        i.latencyNanos().getValueAtPercentile(50) / 1e3, i.latencyNanos().getValueAtPercentile(99) / 1e3, i.errors());
+        i.elapsedSeconds(), i.measuring() ? "         " : "(warm-up)", shown.getTotalCount(),
+        shown.getValueAtPercentile(50) / 1e3, shown.getValueAtPercentile(99) / 1e3, i.errors());
   }
 }

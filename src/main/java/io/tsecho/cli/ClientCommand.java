@@ -2,6 +2,7 @@ package io.tsecho.cli;
 
 import io.tsecho.client.ClockReader;
 import io.tsecho.client.ClockReading;
+import io.tsecho.client.ConnectOptions;
 import io.tsecho.client.TcpClient;
 import io.tsecho.client.UdpClient;
 import io.tsecho.config.ClientConfig;
@@ -11,14 +12,15 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.ZoneId;
-import java.io.FileOutputStream;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,8 +66,16 @@ final class ClientCommand implements Callable<Integer> {
   int retries;
 
   @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
-      description = "stamp or echo: send lines; time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
+      description = "stamp, echo or whoami: send lines (over UDP, whoami datagrams are padded to make room for the"
+          + " reply); time or daytime: read the server's clock (default: ${DEFAULT-VALUE}).")
   String service;
+
+  @Option(names = "--trace",
+      description = "Print every socket call on stderr, in the words of the socket API: socket(), connect(),"
+          + " send(), recv(), shutdown(), close(), with the bytes each one carried.")
+  boolean trace;
+
+  @Mixin ConnectMixin connect;
 
   @Spec CommandSpec spec;
 
@@ -73,11 +83,12 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ClientConfig config = new ClientConfig(host, port, connectTimeout, replyTimeout);
     Service kind = Service.parse(service);
+    ConnectOptions options = connect.options(udp, trace ? System.err : null);
     if (kind == Service.TIME || kind == Service.DAYTIME) {
-      ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries);
+      ClockReader reader = new ClockReader(config, Clock.systemUTC(), retries, options);
       ClockReading reading = kind == Service.TIME ? reader.readTime(udp) : reader.readDaytime(udp, ZoneId.systemDefault());
       PrintWriter out = spec.commandLine().getOut();
-      out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp") + " " + host + ":" + port, reading));
+      out.print(ClockReader.describe(kind.cliName() + "/" + (udp ? "udp" : "tcp"), reading));
       out.flush();
       return ExitCodes.OK;
     }
@@ -85,10 +96,11 @@ final class ClientCommand implements Callable<Integer> {
     boolean interactive = Terminals.isInteractive();
     if (udp) {
       OutputStream out = interactive ? System.out : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
-      new UdpClient(config, retries).run(in, out, System.err, interactive ? "> " : null);
+      int padTo = kind == Service.WHOAMI ? UdpClient.WHOAMI_DATAGRAM : 0;
+      new UdpClient(config, retries, padTo).run(in, out, System.err, interactive ? "> " : null);
       return ExitCodes.OK;
     }
-    TcpClient client = new TcpClient(config);
+    TcpClient client = new TcpClient(config, options);
     if (interactive) {
       client.runInteractive(in, System.out);
     } else {

@@ -2,6 +2,7 @@ package io.tsecho.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.tsecho.net.SocketTrace;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code -q} and {@code -v} to the logging set up by {@code logback.xml}. */
@@ -19,6 +20,11 @@ final class LogLevels {
     }
     set("io.tsecho", tsecho);
     set("io.netty", netty);
+  }
+
+  /** {@code --trace} was asked for: its lines show even with {@code -q}. */
+  static void showTrace() {
+    set(SocketTrace.LOGGER, Level.INFO);
   }
 
   private static void set(String name, Level level) {

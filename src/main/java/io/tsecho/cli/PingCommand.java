@@ -2,9 +2,11 @@ package io.tsecho.cli;
 
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
+import io.tsecho.client.ping.PingFormat;
 import io.tsecho.client.ping.PingOptions;
 import io.tsecho.client.ping.PingReport;
 import io.tsecho.client.ping.Pinger;
+import io.tsecho.client.ping.ProbeResult;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
@@ -14,6 +16,7 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,6 +73,8 @@ final class PingCommand implements Callable<Integer> {
       description = "Zone to read ctime stamps in, which carry none (default: this machine's).")
   ZoneId zone;
 
+  @Mixin ConnectMixin connect;
+
   @Option(names = "--json", description = "Print one JSON report at the end instead of lines.")
   boolean json;
 
@@ -80,15 +85,22 @@ final class PingCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     AtomicBoolean stop = new AtomicBoolean();
     Signals.onTermination(() -> stop.set(true));
-    if (!json) {
-      out.println("TSECHO PING " + host + ":" + port + " over " + (udp ? "udp" : "tcp") + " (" + options.service().cliName()
-          + " service)");
-      out.flush();
-    }
-    PingReport report = new Pinger(options).run(stop::get, probe -> {
-      if (!json) {
-        out.println(io.tsecho.client.ping.PingFormat.line(probe));
-        out.flush();
+    PingReport report = new Pinger(options, connect.options(udp, null)).run(stop::get, new Pinger.Listener() {
+      @Override
+      public void connected(String server) {
+        if (!json) {
+          out.println("TSECHO PING " + server + " over " + (udp ? "udp" : "tcp") + " (" + options.service().cliName()
+              + " service)");
+          out.flush();
+        }
+      }
+
+      @Override
+      public void probe(ProbeResult probe) {
+        if (!json) {
+          out.println(PingFormat.line(probe));
+          out.flush();
+        }
       }
     });
     if (json) {
@@ -99,7 +111,7 @@ final class PingCommand implements Callable<Integer> {
     }
     out.flush();
     if (report.received() == 0) {
-      throw new ClientException(ClientFailure.TIMEOUT, "no reply from " + host + ":" + port);
+      throw new ClientException(ClientFailure.TIMEOUT, "no reply from " + report.target());
     }
     return ExitCodes.OK;
   }

@@ -1,15 +1,24 @@
 package io.tsecho.cli;
 
+import io.tsecho.admin.AdminEndpoint;
+import io.tsecho.admin.Drain;
+import io.tsecho.admin.Health;
 import io.tsecho.config.AccessRules;
+import io.tsecho.config.AdminSettings;
 import io.tsecho.config.Cidr;
+import io.tsecho.config.Fault;
+import io.tsecho.config.FaultSettings;
 import io.tsecho.config.Listener;
+import io.tsecho.config.ProxySettings;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.TlsSettings;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
+import io.tsecho.metrics.ServerMetrics;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.TimeFormat;
+import io.tsecho.server.ServerEvents;
 import io.tsecho.server.TsechoServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +28,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--service", defaultValue = "stamp", paramLabel = "NAME",
-      description = "stamp, echo (RFC 862), daytime (RFC 867) or time (RFC 868) (default: ${DEFAULT-VALUE}).")
+      description = "stamp, echo (RFC 862), daytime (RFC 867), time (RFC 868) or whoami (which instance"
+          + " answered, and whom it saw) (default: ${DEFAULT-VALUE}).")
   String service;
 
   @Option(names = "--udp", description = "Serve UDP too, on the same port.")
@@ -167,6 +178,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Answer UDP sources below port 1024 (off by default: that is where service loops start).")
   boolean udpAllowLowPorts;
 
+  @Option(names = "--instance", paramLabel = "ID",
+      description = "This server's name in whoami replies (default: $HOSTNAME, else the host name; in"
+          + " Kubernetes, the pod name).")
+  String instance;
+
   @Option(names = "--allow", paramLabel = "CIDR",
       description = "Serve only clients in this block, e.g. 10.0.0.0/8 or 2001:db8::/32; repeatable. With any"
           + " --allow, every other address is denied. Applies to the real client behind a PROXY header.")
@@ -210,6 +226,53 @@ final class ServeCommand implements Callable<Integer> {
           + " the JDK's CPU time (default: ${DEFAULT-VALUE}).")
   String tlsEngine;
 
+  @Option(names = "--fault", paramLabel = "SPEC",
+      description = "Misbehave on purpose, as " + Fault.SYNTAX + ". TCP: latency:D[~J], bandwidth:BYTES,"
+          + " slice:BYTES, stall, limit:BYTES, reset[:N], slow-close:D, refuse. UDP: drop, duplicate, delay:D,"
+          + " reorder, truncate:BYTES. The probability is drawn per connection (TCP) or per datagram (UDP)."
+          + " Repeatable.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--fault-seed", paramLabel = "N",
+      description = "Seed of the generator that decides which connections and datagrams faults hit; the"
+          + " listening line prints it, so a run can be repeated (default: random).")
+  Long faultSeed;
+
+  @Option(names = "--trace",
+      description = "Log every socket event, in the words of the socket API: socket(), bind(), listen(), accept(),"
+          + " recv(), send(), shutdown(), close(), recvfrom(), sendto(), with the bytes each one carried."
+          + " For learning and debugging; off, it costs nothing.")
+  boolean trace;
+
+  @Option(names = "--log-format", defaultValue = "text", converter = LogFormat.Name.class, paramLabel = "FORMAT",
+      description = "text, or json: one JSON object a line, the connection's fields as keys. The listening"
+          + " line stays plain text (default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
+  @Option(names = "--proxy-protocol", defaultValue = "off", paramLabel = "MODE",
+      description = "Read a PROXY protocol header (v1 or v2, as HAProxy's send-proxy and send-proxy-v2 send it)"
+          + " at the start of each TCP and TLS connection: off, optional (when one is sent) or required. The"
+          + " client it names is the peer in logs, --allow, --deny and --max-per-source (default: ${DEFAULT-VALUE}).")
+  String proxyProtocol;
+
+  @Option(names = "--proxy-from", paramLabel = "CIDR",
+      description = "Addresses allowed to send a PROXY header, e.g. 10.0.0.0/8; repeatable. A header from"
+          + " anywhere else is refused (default: loopback only, 127.0.0.0/8 and ::1).")
+  List<String> proxyFrom = new ArrayList<>();
+
+  @Option(names = "--proxy-timeout", defaultValue = "3s", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "Time a connection has to send its PROXY header (default: ${DEFAULT-VALUE}).")
+  Duration proxyTimeout;
+  @Option(names = "--admin", paramLabel = "ADDRESS:PORT",
+      description = "Serve /metrics (Prometheus, or OpenMetrics when asked for), /healthz and /readyz over HTTP"
+          + " on this address, e.g. 127.0.0.1:9090, [::1]:9090, or *:9090 for every address (default: off).")
+  String admin;
+
+  @Option(names = "--drain-delay", defaultValue = "0", converter = Converters.Time.class, paramLabel = "DURATION",
+      description = "On Ctrl-C or SIGTERM, go on serving this long with /readyz failing, so that load balancers"
+          + " stop sending clients first, then close; a second signal closes at once (default: ${DEFAULT-VALUE}).")
+  Duration drainDelay;
+
   @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
   boolean quiet;
 
@@ -217,6 +280,7 @@ final class ServeCommand implements Callable<Integer> {
   boolean[] verbose;
 
   ServerConfig config() {
+    AdminSettings.requireDrainDelay(drainDelay);
     ServerConfig.Builder builder = ServerConfig.builder();
     if (!listen.isEmpty()) {
       for (String option : new String[] {"--service", "--host", "--port", "--udp", "--no-tcp"}) {
@@ -254,9 +318,35 @@ final class ServeCommand implements Callable<Integer> {
         .maxConnections(maxConnections)
         .maxBuffered(maxBuffered)
         .access(new AccessRules(cidrs(allow), cidrs(deny), maxPerSource))
+        .instance(instance)
+        .faults(faultSettings())
+        .trace(trace)
+        .proxy(proxySettings())
+        .admin(admin != null ? AdminSettings.parse(admin, drainDelay) : null)
         .defaultListenerTls(tls)
         .tls(tlsSettings())
         .build();
+  }
+
+  private FaultSettings faultSettings() {
+    List<Fault> parsed = new ArrayList<>();
+    for (String spec : faults) {
+      parsed.add(Fault.parse(spec));
+    }
+    return new FaultSettings(parsed, faultSeed != null ? faultSeed : FaultSettings.randomSeed());
+  }
+
+  private ProxySettings proxySettings() {
+    ProxySettings.Mode mode = ProxySettings.Mode.parse(proxyProtocol);
+    if (mode == ProxySettings.Mode.OFF) {
+      for (String option : new String[] {"--proxy-from", "--proxy-timeout"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " needs --proxy-protocol optional or required");
+        }
+      }
+      return ProxySettings.OFF;
+    }
+    return new ProxySettings(mode, proxyFrom.isEmpty() ? ProxySettings.LOOPBACK : cidrs(proxyFrom), proxyTimeout);
   }
 
   /** The TLS identity when any TLS option is given; the server's settings check that a listener uses it. */
@@ -283,15 +373,43 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
+    logFormat.apply();
     LogLevels.apply(quiet, verbose);
-    TsechoServer server = TsechoServer.start(config, Clock.systemUTC());
+    if (trace) {
+      LogLevels.showTrace();
+    }
+    Health health = new Health();
+    // With --admin off, none of the metrics exists: the server reports to no one.
+    ServerMetrics metrics = config.admin() != null ? new ServerMetrics(config) : null;
+    AdminEndpoint adminEndpoint = metrics != null ? AdminEndpoint.start(config.admin(), metrics.registry(), health) : null;
+    TsechoServer server;
+    try {
+      server = TsechoServer.start(config, Clock.systemUTC(), metrics != null ? metrics : ServerEvents.NONE);
+    } catch (Exception | Error e) {
+      if (adminEndpoint != null) {
+        adminEndpoint.close();
+      }
+      throw e;
+    }
+    if (metrics != null) {
+      metrics.watch(server.bufferBudget(), server.faults());
+    }
+    // Signals are routed before the listening line: a script that sees it may send SIGTERM at once.
+    Drain drain = new Drain(drainDelay, health, server::close, adminEndpoint, System::nanoTime);
+    if (!Signals.onTermination(drain::request, drain::awaitFinished)) {
+      LoggerFactory.getLogger(ServeCommand.class).warn("signals are reserved by the JVM (-Xrs): Ctrl-C and SIGTERM"
+          + " end the process at once, without draining; a service wrapper's stop (System.exit) drains");
+    }
+    health.ready();
     PrintWriter err = spec.commandLine().getErr();
     for (String line : server.listeningLines()) {
       err.println(line);
     }
+    if (adminEndpoint != null) {
+      err.println(adminEndpoint.line());
+    }
     err.flush();
-    Signals.onTermination(() -> new Thread(server::close, "tsecho-shutdown").start());
-    server.awaitStopped();
+    drain.awaitFinished();
     return ExitCodes.OK;
   }
 }

@@ -4,16 +4,33 @@ package io.tsecho.cli;
 final class Signals {
   private Signals() {}
 
-  @SuppressWarnings("removal")
+  /** As {@link #onTermination(Runnable, Runnable)}, for an action that has nothing to wait for. */
   static boolean onTermination(Runnable action) {
+    return onTermination(action, () -> {});
+  }
+
+  /**
+   * Calls {@code request} on every SIGINT and SIGTERM. Where the JVM reserves those signals for itself
+   * ({@code -Xrs}), a shutdown hook calls it instead, then {@code awaitDone}: the JVM halts as soon as
+   * its hooks return, so the hook must not return before the work it started is done.
+   *
+   * @param request returns at once; called again on a second signal
+   * @param awaitDone blocks until what {@code request} started has finished
+   * @return true if signal handlers were installed, false if a shutdown hook stands in for them
+   */
+  @SuppressWarnings("removal")
+  static boolean onTermination(Runnable request, Runnable awaitDone) {
     try {
       for (String name : new String[] {"INT", "TERM"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> request.run());
       }
       return true;
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-      // Signals reserved by the JVM (-Xrs) or a platform without them: fall back to a shutdown hook.
-      Runtime.getRuntime().addShutdownHook(new Thread(action, "tsecho-shutdown"));
+      // Signals reserved by the JVM (-Xrs) or a platform without them: a shutdown hook runs on System.exit().
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        request.run();
+        awaitDone.run();
+      }, "tsecho-shutdown"));
       return false;
     }
   }

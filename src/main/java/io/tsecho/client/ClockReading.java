@@ -6,14 +6,15 @@ import java.time.Instant;
 /**
  * One reading of a remote clock, and how far it is from the local one.
  *
+ * @param server the server that answered, as {@code 127.0.0.1:37} or {@code localhost ([::1]:37)}
  * @param remote what the server's clock said, or null if its text could not be read as a time
  * @param raw the reply as received, for display
  * @param localMidpoint the local clock halfway between sending and receiving
- * @param resolution the step of the remote reading (a whole second for RFC 867 and 868)
+ * @param resolution the step of the remote reading (a whole second for RFC 868 and ctime)
  * @param roundTrip from the request (or connect) to the reply
  * @param note how the reading was decoded, e.g. the RFC 868 value and its era
  */
-public record ClockReading(Instant remote, String raw, Instant localMidpoint, Duration resolution,
+public record ClockReading(String server, Instant remote, String raw, Instant localMidpoint, Duration resolution,
     Duration roundTrip, String note) {
 
   /**

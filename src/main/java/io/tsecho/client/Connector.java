@@ -1,13 +1,12 @@
 package io.tsecho.client;
 
+import io.tsecho.net.Addresses;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -19,34 +18,25 @@ import java.util.Locale;
 public final class Connector {
   private Connector() {}
 
-  /** Strips the brackets of an IPv6 literal written as {@code [::1]}. */
-  public static String hostLiteral(String host) {
-    if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
-      return host.substring(1, host.length() - 1);
-    }
-    return host;
-  }
-
   public static Socket connect(String host, int port, Duration timeout) throws ClientException {
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(hostLiteral(host));
-    } catch (UnknownHostException e) {
-      throw new ClientException(ClientFailure.UNKNOWN_HOST, "unknown host: " + host);
-    }
     ClientException last = null;
-    for (InetAddress address : addresses) {
+    for (InetSocketAddress address : Resolver.resolveAll(host, port)) {
       Socket socket = new Socket();
       try {
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(address, port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        socket.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         return socket;
       } catch (IOException e) {
         closeQuietly(socket);
-        last = classify(e, describe(host, address, port), timeout);
+        last = classify(e, Addresses.describe(host, address), timeout);
       }
     }
     throw last;
+  }
+
+  /** The server a connected socket reached, named as the user named it. */
+  public static String describe(String host, Socket socket) {
+    return Addresses.describe(host, socket.getRemoteSocketAddress());
   }
 
   /** Names a failed connect as the failure it is, for a user. */
@@ -63,12 +53,6 @@ public final class Connector {
       return new ClientException(ClientFailure.REFUSED, "cannot connect to " + target + ": connection refused");
     }
     return new ClientException(ClientFailure.CONNECTION_LOST, "cannot connect to " + target + ": " + e.getMessage());
-  }
-
-  static String describe(String host, InetAddress address, int port) {
-    String literal = address.getHostAddress();
-    String shown = literal.indexOf(':') >= 0 ? "[" + literal + "]" : literal;
-    return hostLiteral(host).equals(literal) ? shown + ":" + port : host + " (" + shown + "):" + port;
   }
 
   static void closeQuietly(Socket socket) {

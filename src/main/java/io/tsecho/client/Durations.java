@@ -13,4 +13,19 @@ public final class Durations {
     }
     return (ms / 1000) + " s";
   }
+
+  /** The step of a clock reading in its largest whole unit: {@code 1 s}, {@code 1 ms}, {@code 1 µs}, {@code 1 ns}. */
+  public static String step(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos >= 1_000_000_000L) {
+      return d.toSeconds() + " s";
+    }
+    if (nanos >= 1_000_000L) {
+      return d.toMillis() + " ms";
+    }
+    if (nanos >= 1_000L) {
+      return nanos / 1_000 + " µs";
+    }
+    return nanos + " ns";
+  }
 }

@@ -1,12 +1,12 @@
 package io.tsecho.client;
 
 import io.tsecho.config.ClientConfig;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,13 +19,15 @@ public final class TcpClient {
   private static final long SENDER_GRACE_MILLIS = 1000;
 
   private final ClientConfig config;
+  private final ConnectOptions options;
 
   public TcpClient(ClientConfig config) {
-    this.config = config;
+    this(config, ConnectOptions.PLAIN);
   }
 
-  private String target() {
-    return config.host() + ":" + config.port();
+  public TcpClient(ClientConfig config, ConnectOptions options) {
+    this.config = config;
+    this.options = options;
   }
 
   /**
@@ -35,36 +37,38 @@ public final class TcpClient {
    * @throws ClientException on a connect failure, a silent server, or a connection lost before every reply
    */
   public void runPipe(InputStream in, OutputStream out) throws ClientException {
-    try (Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout())) {
+    ClientConnection connection = ClientConnection.open(config, options);
+    String server = connection.server();
+    try (connection) {
       AtomicLong linesSent = new AtomicLong();
-      Sender sender = new Sender(in, socket, linesSent);
+      Sender sender = new Sender(in, connection, linesSent);
       Thread thread = new Thread(sender, "tsecho-client-sender");
       thread.setDaemon(true);
       thread.start();
-      long linesReceived = receiveAll(socket, out, sender, linesSent);
+      long linesReceived = receiveAll(connection, server, out, sender, linesSent);
       joinQuietly(thread, SENDER_GRACE_MILLIS);
       if (!sender.done) {
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "server " + target() + " closed the connection before the end of the input");
+            "server " + server + " closed the connection before the end of the input");
       }
       if (sender.failure != null) {
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "connection to " + target() + " lost while sending: " + sender.failure.getMessage());
+            "connection to " + server + " lost while sending: " + sender.failure.getMessage());
       }
       if (linesReceived < linesSent.get()) {
         long missing = linesSent.get() - linesReceived;
         throw new ClientException(ClientFailure.CONNECTION_LOST,
-            "server " + target() + " closed the connection with " + missing + " line(s) unanswered");
+            "server " + server + " closed the connection with " + missing + " line(s) unanswered");
       }
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " failed: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " failed: " + e.getMessage());
     }
   }
 
-  private long receiveAll(Socket socket, OutputStream out, Sender sender, AtomicLong linesSent)
-      throws IOException, ClientException {
-    socket.setSoTimeout((int) config.replyTimeout().toMillis());
-    InputStream fromServer = socket.getInputStream();
+  private long receiveAll(ClientConnection connection, String server, OutputStream out, Sender sender,
+      AtomicLong linesSent) throws IOException, ClientException {
+    connection.readTimeout(config.replyTimeout());
+    InputStream fromServer = connection.in();
     byte[] buffer = new byte[16 * 1024];
     long linesReceived = 0;
     while (true) {
@@ -76,9 +80,9 @@ public final class TcpClient {
           continue; // nothing owed: the input is just slow
         }
         throw new ClientException(ClientFailure.TIMEOUT,
-            "no reply from " + target() + " within " + Durations.format(config.replyTimeout()));
+            "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
       } catch (IOException e) {
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " lost: " + e.getMessage());
+        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
       }
       if (n < 0) {
         return linesReceived;
@@ -94,10 +98,12 @@ public final class TcpClient {
    * of input quits.
    */
   public void runInteractive(InputStream in, PrintStream out) throws ClientException {
-    try (Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout())) {
-      socket.setSoTimeout((int) config.replyTimeout().toMillis());
-      OutputStream toServer = socket.getOutputStream();
-      InputStream fromServer = socket.getInputStream();
+    ClientConnection connection = ClientConnection.open(config, options);
+    String server = connection.server();
+    try (connection) {
+      connection.readTimeout(config.replyTimeout());
+      OutputStream toServer = connection.out();
+      InputStream fromServer = new BufferedInputStream(connection.in());
       while (true) {
         out.print("> ");
         out.flush();
@@ -108,16 +114,16 @@ public final class TcpClient {
         toServer.write(line);
         toServer.write('\n');
         toServer.flush();
-        out.write(readReply(fromServer));
+        out.write(readReply(fromServer, server));
         out.flush();
       }
-      socket.shutdownOutput();
+      connection.shutdownOutput();
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " lost: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
   }
 
-  private byte[] readReply(InputStream fromServer) throws IOException, ClientException {
+  private byte[] readReply(InputStream fromServer, String server) throws IOException, ClientException {
     ByteArrayOutputStream reply = new ByteArrayOutputStream(128);
     while (true) {
       int b;
@@ -125,10 +131,10 @@ public final class TcpClient {
         b = fromServer.read();
       } catch (SocketTimeoutException e) {
         throw new ClientException(ClientFailure.TIMEOUT,
-            "no reply from " + target() + " within " + Durations.format(config.replyTimeout()));
+            "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
       }
       if (b < 0) {
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "server " + target() + " closed the connection");
+        throw new ClientException(ClientFailure.CONNECTION_LOST, "server " + server + " closed the connection");
       }
       reply.write(b);
       if (b == '\n') {
@@ -175,30 +181,30 @@ public final class TcpClient {
   /** Copies the input to the socket, counting the lines it owes replies for, then half-closes. */
   private static final class Sender implements Runnable {
     private final InputStream in;
-    private final Socket socket;
+    private final ClientConnection connection;
     private final AtomicLong linesSent;
     volatile boolean done;
     volatile IOException failure;
 
-    Sender(InputStream in, Socket socket, AtomicLong linesSent) {
+    Sender(InputStream in, ClientConnection connection, AtomicLong linesSent) {
       this.in = in;
-      this.socket = socket;
+      this.connection = connection;
       this.linesSent = linesSent;
     }
 
     @Override
     public void run() {
       try {
-        OutputStream toServer = socket.getOutputStream();
+        OutputStream toServer = connection.out();
         byte[] buffer = new byte[16 * 1024];
         int n;
         while ((n = in.read(buffer)) >= 0) {
           toServer.write(buffer, 0, n);
           linesSent.addAndGet(countNewlines(buffer, n));
         }
-        socket.shutdownOutput();
+        connection.shutdownOutput();
       } catch (IOException e) {
-        if (!socket.isClosed()) {
+        if (!connection.isClosed()) {
           failure = e;
         }
       } finally {

@@ -1,6 +1,8 @@
 package io.tsecho.client;
 
+import io.tsecho.client.DatagramExchange.TimedReply;
 import io.tsecho.config.ClientConfig;
+import io.tsecho.net.Addresses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +10,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -23,15 +23,28 @@ import java.util.Arrays;
 public final class UdpClient {
   private static final int MAX_DATAGRAM = 65_507;
 
+  /**
+   * What a whoami datagram is padded to after its newline: a whoami reply over UDP may be at most 64
+   * bytes longer than its request, and says far more than a short line holds.
+   */
+  public static final int WHOAMI_DATAGRAM = 1024;
+
   private final ClientConfig config;
   private final int retries;
+  private final int padTo;
 
   public UdpClient(ClientConfig config, int retries) {
+    this(config, retries, 0);
+  }
+
+  /** @param padTo pad each datagram with zero bytes after its line to this size; 0 sends the line alone */
+  public UdpClient(ClientConfig config, int retries, int padTo) {
     if (retries < 0 || retries > 100) {
       throw new IllegalArgumentException("retries must be between 0 and 100, got " + retries);
     }
     this.config = config;
     this.retries = retries;
+    this.padTo = padTo;
   }
 
   /**
@@ -42,16 +55,16 @@ public final class UdpClient {
    *     datagram went unanswered, or a failure to reach the server at all
    */
   public void run(InputStream in, OutputStream out, PrintStream err, String prompt) throws ClientException {
-    InetAddress address = resolve();
+    InetSocketAddress address = Resolver.resolve(config.host(), config.port());
+    String server = Addresses.describe(config.host(), address);
     long lost = 0;
     long sent = 0;
     try (DatagramSocket socket = new DatagramSocket()) {
-      socket.connect(new InetSocketAddress(address, config.port()));
-      socket.setSoTimeout((int) config.replyTimeout().toMillis());
-      byte[] buffer = new byte[65_536];
+      socket.connect(address);
+      DatagramExchange exchange = new DatagramExchange(socket);
       while (true) {
         if (prompt != null) {
-          out.write(prompt.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.write(prompt.getBytes(StandardCharsets.US_ASCII));
           out.flush();
         }
         byte[] line = readLine(in, prompt != null);
@@ -64,72 +77,40 @@ public final class UdpClient {
           lost++;
           continue;
         }
-        byte[] reply = exchange(socket, line, buffer);
+        TimedReply reply = send(exchange, line.length < padTo ? Arrays.copyOf(line, padTo) : line, line);
         if (reply == null) {
-          err.println("tsecho: no reply to datagram " + sent + " from " + target() + " after " + (retries + 1)
+          err.println("tsecho: no reply to datagram " + sent + " from " + server + " after " + (retries + 1)
               + " tries of " + Durations.format(config.replyTimeout()));
           err.flush();
           lost++;
           continue;
         }
-        out.write(reply);
+        out.write(reply.bytes());
         out.flush();
       }
     } catch (PortUnreachableException e) {
-      throw new ClientException(ClientFailure.REFUSED, "nothing listens on udp " + target() + " (port unreachable)");
+      throw new ClientException(ClientFailure.REFUSED, "nothing listens on udp " + server + " (port unreachable)");
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "udp to " + target() + " failed: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "udp to " + server + " failed: " + e.getMessage());
     }
     if (lost > 0) {
       throw new ClientException(ClientFailure.DATAGRAMS_LOST, lost + " of " + sent + " datagram(s) got no reply");
     }
   }
 
-  /** Sends a request until a reply that answers it arrives; null when every try timed out. */
-  private byte[] exchange(DatagramSocket socket, byte[] request, byte[] buffer) throws IOException {
+  /**
+   * Sends a request until a reply that answers it arrives, one that ends with its line; null when
+   * every try timed out. A late reply to an earlier try of the same line answers it as well as any.
+   */
+  private TimedReply send(DatagramExchange exchange, byte[] request, byte[] line) throws IOException {
     for (int attempt = 0; attempt <= retries; attempt++) {
-      socket.send(new DatagramPacket(request, request.length));
-      long deadline = System.nanoTime() + config.replyTimeout().toNanos();
-      while (true) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        try {
-          socket.receive(packet);
-        } catch (SocketTimeoutException e) {
-          break;
-        }
-        byte[] reply = Arrays.copyOf(packet.getData(), packet.getLength());
-        if (answers(reply, request)) {
-          return reply;
-        }
-        // A late reply to an earlier datagram: skip it.
+      TimedReply reply = exchange.sendAndWait(new DatagramPacket(request, request.length), config.replyTimeout(),
+          packet -> DatagramExchange.endsWith(packet, line));
+      if (reply != null) {
+        return reply;
       }
     }
     return null;
-  }
-
-  /** Stamp and echo replies end with the request's bytes; anything else belongs to another request. */
-  static boolean answers(byte[] reply, byte[] request) {
-    if (reply.length < request.length) {
-      return false;
-    }
-    return Arrays.equals(reply, reply.length - request.length, reply.length, request, 0, request.length);
-  }
-
-  private InetAddress resolve() throws ClientException {
-    try {
-      return InetAddress.getByName(Connector.hostLiteral(config.host()));
-    } catch (UnknownHostException e) {
-      throw new ClientException(ClientFailure.UNKNOWN_HOST, "unknown host: " + config.host());
-    }
-  }
-
-  private String target() {
-    return config.host() + ":" + config.port();
   }
 
   /**

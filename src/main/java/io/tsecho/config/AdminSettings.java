@@ -15,10 +15,21 @@ import java.util.Objects;
 public record AdminSettings(String host, int port, Duration drainDelay) {
   public AdminSettings {
     Checks.requireRange("admin port", port, 0, 65_535);
+    requireDrainDelay(drainDelay);
+  }
+
+  /**
+   * Checks a drain delay, which also applies without the admin endpoint: a Kubernetes Service takes a
+   * terminating pod out of its endpoints by itself, and the delay gives that time to spread.
+   *
+   * @throws IllegalArgumentException when it is negative or longer than an hour
+   */
+  public static Duration requireDrainDelay(Duration drainDelay) {
     Objects.requireNonNull(drainDelay, "drainDelay");
     if (drainDelay.isNegative() || drainDelay.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("drain delay must be between 0 and 1 h, got " + drainDelay);
+      throw new IllegalArgumentException("drain delay must be between 0 and 1 h, got " + drainDelay.toMillis() + " ms");
     }
+    return drainDelay;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tsecho.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -42,11 +43,21 @@ public record ProxySettings(Mode mode, List<Cidr> trustedSources, Duration timeo
     Objects.requireNonNull(mode, "mode");
     trustedSources = List.copyOf(trustedSources);
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException("proxy timeout must be between 1 ms and 10 min, got " + timeout);
+    if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("proxy timeout must be between 1 ms and 10 min, got " + timeout.toMillis() + " ms");
     }
     if (mode != Mode.OFF && trustedSources.isEmpty()) {
       throw new IllegalArgumentException("--proxy-protocol " + mode.cliName() + " needs at least one --proxy-from");
     }
+  }
+
+  /** Whether a header from this address is believed. */
+  public boolean trusts(InetAddress address) {
+    for (Cidr block : trustedSources) {
+      if (block.contains(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param admin the admin endpoint and drain delay, or null for none
  * @param trace log every socket event of every connection, in the words of the socket API
  * @param instance the name this server gives itself in whoami replies
+ * @param faults the faults injected on purpose, and their generator's seed
  */
 public record ServerConfig(
     List<Listener> listeners,
@@ -56,7 +57,8 @@ public record ServerConfig(
     TlsSettings tls,
     AdminSettings admin,
     boolean trace,
-    String instance) {
+    String instance,
+    FaultSettings faults) {
 
   public static final int DEFAULT_PORT = 21566;
   public static final int MAX_BUFFER_SIZE = 1 << 20;
@@ -107,6 +109,8 @@ public record ServerConfig(
     if (!anyTls && tls != null) {
       throw new IllegalArgumentException("TLS settings given but no listener uses TLS: add --tls or a --listen with tls");
     }
+    Objects.requireNonNull(faults, "faults");
+    faults.requireApplicable(listeners);
     Objects.requireNonNull(instance, "instance");
     if (instance.isBlank() || instance.length() > 253 || !instance.chars().allMatch(c -> c > ' ' && c < 127)) {
       throw new IllegalArgumentException("instance must be 1 to 253 printable characters without spaces, got '" + instance + "'");
@@ -192,6 +196,7 @@ public record ServerConfig(
     private AdminSettings admin;
     private boolean trace;
     private String instance;
+    private FaultSettings faults;
 
     private Builder() {}
 
@@ -229,6 +234,7 @@ public record ServerConfig(
     public Builder admin(AdminSettings admin) { this.admin = admin; return this; }
     public Builder trace(boolean trace) { this.trace = trace; return this; }
     public Builder instance(String instance) { this.instance = instance; return this; }
+    public Builder faults(FaultSettings faults) { this.faults = faults; return this; }
 
     public ServerConfig build() {
       List<Listener> all = new ArrayList<>(listeners);
@@ -243,7 +249,8 @@ public record ServerConfig(
       return new ServerConfig(all, backlog, framing, bufferSize, maxLine,
           TimeFormat.parse(timeFormat, zone), zone, tcpNoDelay, keepAlive, receiveBufferSize,
           sendBufferSize, transport, threads, idleTimeout, partialDelay, lineTimeout, writeTimeout, maxConnections,
-          maxBuffered, udpLimits, proxy, access, tls, admin, trace, instance != null ? instance : defaultInstance());
+          maxBuffered, udpLimits, proxy, access, tls, admin, trace, instance != null ? instance : defaultInstance(),
+          faults != null ? faults : FaultSettings.none());
     }
   }
 }

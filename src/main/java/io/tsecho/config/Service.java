@@ -11,7 +11,12 @@ public enum Service {
   /** RFC 867: the date and time as a line of text. */
   DAYTIME,
   /** RFC 868: seconds since 1900-01-01 UTC as an unsigned 32-bit big-endian number. */
-  TIME;
+  TIME,
+  /**
+   * Each message comes back stamped, after the name of the instance that answered and the
+   * addresses it saw: for telling which server behind a load balancer answered, and whom it saw.
+   */
+  WHOAMI;
 
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
@@ -24,6 +29,11 @@ public enum Service {
         return s;
       }
     }
-    throw new IllegalArgumentException("'" + name + "' is not a service; use stamp, echo, daytime or time");
+    throw new IllegalArgumentException("'" + name + "' is not a service; use stamp, echo, daytime, time or whoami");
+  }
+
+  /** Whether each message is answered with a stamp in front: stamp and whoami, framed alike. */
+  public boolean isStamped() {
+    return this == STAMP || this == WHOAMI;
   }
 }

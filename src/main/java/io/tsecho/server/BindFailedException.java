@@ -17,7 +17,12 @@ public final class BindFailedException extends IOException {
   private final Reason reason;
 
   public BindFailedException(String protocol, SocketAddress address, Throwable cause) {
-    super("cannot listen on " + protocol + "/" + shown(address) + ": " + describe(classify(cause), cause), cause);
+    this(protocol, address, cause, null);
+  }
+
+  /** As above, for a socket whose address and port are both given by {@code option} (e.g. {@code --admin}). */
+  public BindFailedException(String protocol, SocketAddress address, Throwable cause, String option) {
+    super("cannot listen on " + protocol + "/" + shown(address) + ": " + describe(classify(cause), cause, option), cause);
     this.address = address;
     this.reason = classify(cause);
   }
@@ -55,14 +60,16 @@ public final class BindFailedException extends IOException {
     return Reason.OTHER;
   }
 
-  private static String describe(Reason reason, Throwable cause) {
+  private static String describe(Reason reason, Throwable cause, String option) {
     switch (reason) {
       case ADDRESS_IN_USE:
-        return "address already in use (another server holds the port; pick another with --port)";
+        return "address already in use (another server holds the port; pick another with "
+            + (option != null ? option : "--port") + ")";
       case PERMISSION_DENIED:
-        return "permission denied (ports below 1024 need privileges; pick another with --port)";
+        return "permission denied (ports below 1024 need privileges; pick another with "
+            + (option != null ? option : "--port") + ")";
       case ADDRESS_NOT_AVAILABLE:
-        return "no such local address (check --host)";
+        return "no such local address (check " + (option != null ? option : "--host") + ")";
       default:
         return String.valueOf(cause.getMessage());
     }

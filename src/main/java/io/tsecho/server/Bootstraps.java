@@ -4,6 +4,9 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -33,6 +36,7 @@ final class Bootstraps {
   private final Transports transport;
   private final EventLoopGroup group;
   private final Map<Listener, ListenerEvents> events = new IdentityHashMap<>();
+  private final RateLimitedLog proxyRefusals = ProxyStage.refusalLog();
 
   Bootstraps(ServerContext server, Transports transport, EventLoopGroup group) {
     this.server = server;
@@ -57,12 +61,19 @@ final class Bootstraps {
   List<ConnectionStage> stages(Listener listener) {
     List<ConnectionStage> stages = new ArrayList<>();
     boolean proxied = config.proxy().mode() != ProxySettings.Mode.OFF;
+    if (proxied) {
+      stages.add(new ProxyStage(config.proxy(), events(listener), proxyRefusals));
+    }
     if (!config.access().isOpen()) {
       stages.add(new AccessStage(config.access(), proxied, server.perSource(), events(listener), server.accessLog()));
     }
     if (listener.protocol() == Protocol.TLS) {
       stages.addAll(server.tls().stages(events(listener)));
     }
+    if (config.trace()) {
+      stages.add(new TraceStage(listener));
+    }
+    stages.add(new FaultStage(server.faults())); // always: a test may set faults while the server runs
     return stages;
   }
 
@@ -77,7 +88,7 @@ final class Bootstraps {
         .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service == Service.STAMP && config.framing() == Framing.RAW
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service.isStamped() && config.framing() == Framing.RAW
             ? new FixedRecvByteBufAllocator(config.bufferSize())
             : new AdaptiveRecvByteBufAllocator())
         .childHandler(new TcpInitializer(listener, server, events(listener), stages(listener)));
@@ -90,6 +101,20 @@ final class Bootstraps {
     return bootstrap;
   }
 
+  /** A UDP listener's service alone; with {@code --trace}, the trace in front of it. */
+  private ChannelHandler traced(Listener listener, ChannelHandler service) {
+    if (!config.trace()) {
+      return service;
+    }
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(PipelineNames.TRACE, new DatagramTraceHandler(listener, TraceStage.LOG));
+        ch.pipeline().addLast(PipelineNames.SERVICE, service);
+      }
+    };
+  }
+
   private Bootstrap udp(Listener listener) {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
@@ -97,8 +122,9 @@ final class Bootstraps {
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.UDP_WATER_MARK)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
-        .handler(new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(), config.access(),
-            server.udpDrops(), events(listener), System::nanoTime));
+        .handler(traced(listener, new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(),
+            config.access(), server.udpDrops(), events(listener), new WhoamiHeader(config.instance()),
+            new DatagramFaults(server.faults()), System::nanoTime)));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

@@ -10,6 +10,8 @@ public enum CloseReason {
   WRITE_TIMEOUT("write timeout"),
   BUFFER_LIMIT("buffer limit"),
   SERVER_SHUTDOWN("server shutdown"),
+  /** A fault injected on purpose (--fault) ended it. */
+  FAULT("fault"),
   ERROR("error"),
   CLOSED("closed");
 

@@ -12,7 +12,10 @@ public interface ConnectionStage {
   /** Its name in the pipeline, from {@link PipelineNames}. */
   String name();
 
-  /** The handler for one new connection; a stateless stage may return the same shared handler. */
+  /**
+   * The handler for one new connection, or null when this connection needs none; a stateless stage
+   * may return the same shared handler every time.
+   */
   ChannelHandler newHandler(Channel channel);
 
   /**

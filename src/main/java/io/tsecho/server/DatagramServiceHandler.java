@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.tsecho.config.AccessRules;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
 import java.net.InetSocketAddress;
@@ -33,16 +34,23 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final AccessRules access;
   private final UdpDrops drops;
   private final ListenerEvents events;
+  private final WhoamiHeader whoami;
+  private final DatagramFaults faults;
   private boolean wroteInBatch;
   private byte[] tooLarge;
   private int tooLargeFor = -1;
 
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, UdpDrops drops, LongSupplier nanoClock) {
-    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE, nanoClock);
+    this(service, clocks, limits, AccessRules.OPEN, drops, ListenerEvents.NONE,
+        new WhoamiHeader(ServerConfig.defaultInstance()), null, nanoClock);
   }
 
+  /**
+   * @param whoami what the whoami service says about the sender
+   * @param faults the faults injected on purpose, or null for none
+   */
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
-      ListenerEvents events, LongSupplier nanoClock) {
+      ListenerEvents events, WhoamiHeader whoami, DatagramFaults faults, LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
     this.service = service;
     this.clocks = clocks;
@@ -50,6 +58,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     this.access = access;
     this.drops = drops;
     this.events = events;
+    this.whoami = whoami;
+    this.faults = faults;
     int seed = ThreadLocalRandom.current().nextInt();
     this.perSource = limits.perSourceRate() > 0
         ? new TokenBuckets(SOURCE_SLOTS, limits.perSourceRate(), nanoClock, seed, limits.ipv6PrefixLength()) : null;
@@ -88,7 +98,12 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
       throw new IllegalStateException("a " + service.cliName() + " reply outgrew its request");
     }
     events.datagramReplied(ctx.channel().eventLoop(), reply.readableBytes());
-    ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+    if (faults != null && faults.active()) {
+      faults.send(ctx, new DatagramPacket(reply, sender), () -> (perSource == null || perSource.tryAcquire(
+          sender.getAddress())) && (global == null || global.tryAcquire(0)));
+    } else {
+      ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+    }
     drops.replied();
     wroteInBatch = true;
   }
@@ -120,6 +135,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         return ctx.alloc().ioBuffer(64).writeBytes(clocks.daytime().current());
       case TIME:
         return ctx.alloc().ioBuffer(4).writeBytes(clocks.rfc868());
+      case WHOAMI:
+        return whoami(ctx, request, sender);
       case STAMP:
       default:
         byte[] prefix = clocks.replyPrefix().current();
@@ -131,6 +148,26 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
         return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix), request, request.readerIndex(),
             request.readableBytes());
     }
+  }
+
+  /**
+   * Whoami over UDP says far more than a short request holds, and a reply may exceed its request by
+   * at most {@link UdpLimits#MAX_REPLY_GROWTH} bytes. So the message is the datagram up to its first
+   * newline, and a client pads the datagram after it to make room; a datagram too short to answer
+   * gets a short error naming the size it needs.
+   */
+  private ByteBuf whoami(ChannelHandlerContext ctx, ByteBuf request, InetSocketAddress sender) {
+    byte[] prefix = clocks.replyPrefix().current();
+    byte[] header = whoami.forDatagram(ctx.channel().localAddress(), sender);
+    int newline = request.indexOf(request.readerIndex(), request.writerIndex(), (byte) '\n');
+    int message = newline < 0 ? request.readableBytes() : newline + 1 - request.readerIndex();
+    int length = prefix.length + header.length + message;
+    if (length > request.readableBytes() + UdpLimits.MAX_REPLY_GROWTH || length > limits.maxDatagram()) {
+      return ctx.alloc().ioBuffer(64).writeBytes(("tsecho error: whoami needs " + (length - UdpLimits.MAX_REPLY_GROWTH)
+          + "+ bytes\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    return Buffers.append(ctx.alloc().ioBuffer(length).writeBytes(prefix).writeBytes(header), request,
+        request.readerIndex(), message);
   }
 
   /** The error datagram, made once per stamp length rather than once per oversized request. */
@@ -153,6 +190,14 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
       wroteInBatch = false;
       ctx.flush();
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (faults != null) {
+      faults.close();
+    }
+    super.channelInactive(ctx);
   }
 
   @Override

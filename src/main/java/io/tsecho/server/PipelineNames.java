@@ -14,6 +14,8 @@ public final class PipelineNames {
   public static final String TLS_GATE = "tls-gate";
   /** One log line per socket event, when --trace is on. */
   public static final String TRACE = "trace";
+  /** Faults injected on purpose (--fault); present only on connections a fault hit. */
+  public static final String FAULTS = "faults";
   /** Stands where the service will be until every gate in front of it has passed. */
   public static final String SERVICE_STARTER = "service-starter";
   public static final String SERVICE = "service";

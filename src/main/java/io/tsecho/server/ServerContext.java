@@ -22,5 +22,6 @@ record ServerContext(
     RateLimitedLog accessLog,
     SourceCounts perSource,
     UdpDrops udpDrops,
+    Faults faults,
     ServerEvents events,
     TlsStages tls) {}

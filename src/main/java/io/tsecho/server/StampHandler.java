@@ -51,6 +51,9 @@ public final class StampHandler extends TcpServiceHandler {
   private final long partialDelayNanos;
   private final long lineTimeoutNanos;
   private final byte[] lineTimeoutError;
+  private final WhoamiHeader whoami;
+  /** For whoami, this connection's part of each reply after the stamp; made when serving starts. */
+  private byte[] header;
 
   /** Bytes of a line still waiting for its newline, in a buffer sized to what it holds. */
   private ByteBuf partial;
@@ -72,14 +75,16 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** A handler that reports to no listener's events: for benchmarks and tests. */
   public StampHandler(ConnectionLimits limits, Stamper stamper, InputProbe input) {
-    this(limits, ListenerEvents.NONE, stamper, input);
+    this(limits, ListenerEvents.NONE, stamper, input, null);
   }
 
   /**
    * @param input tells whether a read batch may have left bytes in the socket
+   * @param whoami for the whoami service, what goes between the stamp and each message; null for stamp
    */
-  public StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input) {
-    super(Service.STAMP, limits, events);
+  StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input, WhoamiHeader whoami) {
+    super(whoami == null ? Service.STAMP : Service.WHOAMI, limits, events);
+    this.whoami = whoami;
     ServerConfig config = limits.config();
     this.framing = config.framing();
     this.maxLine = config.maxLine();
@@ -88,6 +93,13 @@ public final class StampHandler extends TcpServiceHandler {
     this.partialDelayNanos = config.partialDelay().toNanos();
     this.lineTimeoutNanos = config.lineTimeout().toNanos();
     this.lineTimeoutError = ErrorReplies.lineTimeout(config.lineTimeout());
+  }
+
+  @Override
+  protected void onOpen(ChannelHandlerContext ctx) {
+    if (whoami != null) {
+      header = whoami.forConnection(ctx.channel());
+    }
   }
 
   @Override
@@ -225,8 +237,13 @@ public final class StampHandler extends TcpServiceHandler {
       replies = ctx.alloc().ioBuffer(Math.max(256, Math.min(expected, WRITE_CHUNK + COPY_BREAK + prefix.length)));
     }
     wroteInBatch = true;
-    countReply(prefix.length + length);
     replies.writeBytes(prefix);
+    if (header != null) {
+      replies.writeBytes(header);
+      countReply(prefix.length + header.length + length);
+    } else {
+      countReply(prefix.length + length);
+    }
     if (length <= COPY_BREAK) {
       Buffers.append(replies, source, index, length);
       if (replies.readableBytes() < WRITE_CHUNK) {

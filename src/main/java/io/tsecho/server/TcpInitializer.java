@@ -22,6 +22,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   private final List<ConnectionStage> stages;
   private final int gates;
   private final RefuseHandler refuse;
+  private final WhoamiHeader whoami;
 
   TcpInitializer(Listener listener, ServerContext server, ListenerEvents events, List<ConnectionStage> stages) {
     this.listener = listener;
@@ -30,6 +31,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     this.stages = List.copyOf(stages);
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
+    this.whoami = new WhoamiHeader(server.config().instance());
   }
 
   /** The refusal log shared by the TCP listeners of one server. */
@@ -52,7 +54,10 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     ch.closeFuture().addListener(f -> server.open().decrementAndGet());
     server.connections().add(ch);
     for (ConnectionStage stage : stages) {
-      pipeline.addLast(stage.name(), stage.newHandler(ch));
+      ChannelHandler handler = stage.newHandler(ch);
+      if (handler != null) {
+        pipeline.addLast(stage.name(), handler);
+      }
     }
     if (gates == 0) {
       pipeline.addLast(PipelineNames.SERVICE, service());
@@ -71,9 +76,11 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
         return new GreetingHandler(listener.service(), limits, events, clocks.daytime()::current);
       case TIME:
         return new GreetingHandler(listener.service(), limits, events, clocks::rfc868);
+      case WHOAMI:
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, whoami);
       case STAMP:
       default:
-        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET);
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, null);
     }
   }
 }

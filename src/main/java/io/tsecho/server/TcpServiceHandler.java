@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The life of one TCP connection, whatever the service: counting, backpressure, deadlines, the
@@ -70,6 +71,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private Future<?> forcedClose;
   private long openedAtNanos;
   private boolean opened;
+  /** The faults this connection drew, told of each reply; null, as for almost every connection, when none. */
+  private TcpFaultHandler faults;
   private long bytesIn;
   private long bytesOut;
   private long messages;
@@ -140,6 +143,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   protected final void countReply(long bytes) {
     bytesOut += bytes;
     messages++;
+    if (faults != null) {
+      faults.replied(bytes);
+    }
   }
 
   /** The connection is open and every stage in front of the service has passed: serving starts. */
@@ -164,6 +170,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     opened = true;
+    faults = ctx.pipeline().get(TcpFaultHandler.class);
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
     if (idleTimeoutNanos > 0) {
@@ -334,6 +341,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       } else if (!hasUnansweredInput()) {
         closeAtEndOfInput(ctx);
       } // else the rest is answered as the client reads, and resume() closes after it
+    } else if (evt instanceof TcpFaultHandler.FaultClose) {
+      closeReason = CloseReason.FAULT;
+      closeDetail = "fault " + ((TcpFaultHandler.FaultClose) evt).kind().cliName();
     } else if (evt == ServerShutdown.INSTANCE) {
       if (!closing) {
         beforeClose(ctx, false);
@@ -479,12 +489,26 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closeReason == null) {
       closeReason = CloseReason.ERROR;
-      closeDetail = cause instanceof IOException ? "error: " + cause.getMessage() : "internal error: " + cause;
+      closeDetail = cause instanceof IOException ? "error: " + plainly((IOException) cause) : "internal error: " + cause;
     }
     if (!(cause instanceof IOException)) {
       CONNECTIONS.warn("unexpected error on {}: {}", Addresses.format(ctx.channel().remoteAddress()), cause.toString());
     }
     ctx.close();
+  }
+
+  /**
+   * A socket error as a person reads it: Netty's native transport says
+   * {@code recvAddress(..) failed with error(-104): Connection reset by peer}; the log says
+   * {@code connection reset by peer}.
+   */
+  static String plainly(IOException e) {
+    String text = String.valueOf(e.getMessage());
+    int errno = text.indexOf("): ");
+    if (text.contains("failed with error(") && errno >= 0) {
+      text = text.substring(errno + 3);
+    }
+    return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 
   @Override
@@ -498,10 +522,24 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     report(ctx);
     events.closed(ctx.channel().eventLoop(), reason);
     if (CONNECTIONS.isInfoEnabled()) {
-      CONNECTIONS.info("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}", service.cliName(),
-          protocol(ctx), describePeer(ctx), bytesIn, bytesOut, messages,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
-          closeDetail != null ? closeDetail : reason.text());
+      String protocol = protocol(ctx);
+      long durationMillis = opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0;
+      String why = closeDetail != null ? closeDetail : reason.text();
+      // The text line shows the message; --log-format json shows the same fields as keys too.
+      LoggingEventBuilder line = CONNECTIONS.atInfo()
+          .setMessage("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}")
+          .addArgument(service.cliName()).addArgument(protocol).addArgument(describePeer(ctx))
+          .addArgument(bytesIn).addArgument(bytesOut).addArgument(messages).addArgument(durationMillis)
+          .addArgument(why)
+          .addKeyValue("service", service.cliName())
+          .addKeyValue("protocol", protocol);
+      addPeerFields(line, ctx)
+          .addKeyValue("in", bytesIn)
+          .addKeyValue("out", bytesOut)
+          .addKeyValue("messages", messages)
+          .addKeyValue("duration", durationMillis)
+          .addKeyValue("reason", why)
+          .log();
     }
     super.channelInactive(ctx);
   }
@@ -525,6 +563,23 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       }
     }
     return text.toString();
+  }
+
+  /** The fields of {@link #describePeer}, as keys: keep the two in step. */
+  private static LoggingEventBuilder addPeerFields(LoggingEventBuilder line, ChannelHandlerContext ctx) {
+    Peer peer = Peer.of(ctx.channel());
+    line.addKeyValue("peer", Addresses.format(peer.client()));
+    if (peer.via() != null) {
+      line.addKeyValue("via", Addresses.format(peer.via()));
+    }
+    line.addKeyValue("local", Addresses.format(ctx.channel().localAddress()));
+    if (peer.tls() != null) {
+      line.addKeyValue("tls", peer.tls());
+      if (peer.tlsSubject() != null) {
+        line.addKeyValue("subject", peer.tlsSubject());
+      }
+    }
+    return line;
   }
 
   private void cancelTimers() {

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running server: every listener of its configuration, bound and served by one group of event
@@ -131,7 +132,7 @@ public final class TsechoServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
         new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
-        new UdpDrops(), events, tls);
+        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, tls);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
     Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
@@ -160,6 +161,9 @@ public final class TsechoServer implements AutoCloseable {
     }
     for (Bound b : bound) {
       bootstraps.events(b.listener()).bound(b.address());
+      if (config.trace()) {
+        TraceStage.bound(b, config.backlog());
+      }
     }
     return new TsechoServer(server, transport, eventLoops, group, channels, bound);
   }
@@ -233,6 +237,13 @@ public final class TsechoServer implements AutoCloseable {
     return List.copyOf(bound);
   }
 
+  /** The listening sockets and the connections served now, for tests that look into their pipelines. */
+  List<Channel> channels() {
+    List<Channel> all = new ArrayList<>(channels);
+    all.addAll(server.connections());
+    return all;
+  }
+
   /** The first listener's address, with the real port when 0 was asked for. */
   public InetSocketAddress localAddress() {
     return bound.get(0).address();
@@ -243,22 +254,40 @@ public final class TsechoServer implements AutoCloseable {
     List<String> lines = new ArrayList<>();
     for (Bound b : bound) {
       StringBuilder line = new StringBuilder("tsecho: listening on ").append(b.describe()).append(" (");
-      if (b.listener().service() == Service.STAMP && b.listener().protocol().isStream()) {
+      if (b.listener().service().isStamped() && b.listener().protocol().isStream()) {
         line.append("framing ").append(config.framing().cliName()).append(", ");
       }
       if (b.listener().protocol().isStream()) {
         line.append(backlogText()).append(", ");
+        if (config.proxy().mode() != io.tsecho.config.ProxySettings.Mode.OFF) {
+          line.append("proxy protocol ").append(config.proxy().mode().cliName()).append(" from ");
+          line.append(String.join(" ", config.proxy().trustedSources().stream().map(Object::toString).toList()))
+              .append(", ");
+        }
       }
-      if (b.listener().service() == Service.STAMP || b.listener().service() == Service.DAYTIME) {
+      if (b.listener().service().isStamped() || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");
       }
       if (b.listener().protocol() == Protocol.TLS) {
         line.append(server.tls().tls().describe()).append(", ");
       }
+      if (b.listener().service() == Service.WHOAMI) {
+        line.append("instance ").append(config.instance()).append(", ");
+      }
       if (b.listener().protocol() == Protocol.UDP) {
         UdpLimits limits = config.udpLimits();
         line.append("udp rate ").append(limits.perSourceRate() == 0 ? "unlimited" : limits.perSourceRate() + "/s")
             .append(" per source, budget ").append(limits.globalRate() == 0 ? "unlimited" : limits.globalRate() + "/s")
+            .append(", ");
+      }
+      List<String> faults = new ArrayList<>();
+      for (io.tsecho.config.Fault f : server.faults().active()) {
+        if (f.kind().appliesTo(b.listener().protocol())) {
+          faults.add(f.toString());
+        }
+      }
+      if (!faults.isEmpty()) {
+        line.append("faults ").append(String.join(" ", faults)).append(", fault seed ").append(server.faults().seed())
             .append(", ");
       }
       line.append("transport ").append(transport.name()).append(", ").append(eventLoops).append(" event loops)");
@@ -294,6 +323,11 @@ public final class TsechoServer implements AutoCloseable {
     return server.limits().budget();
   }
 
+  /** The faults injected on purpose: read what they did, or change them while the server runs. */
+  public Faults faults() {
+    return server.faults();
+  }
+
   /** What the UDP listeners answered and dropped. */
   public UdpDrops udpDrops() {
     return server.udpDrops();
@@ -307,8 +341,11 @@ public final class TsechoServer implements AutoCloseable {
       return;
     }
     try {
-      for (Channel ch : channels) {
-        ch.close().awaitUninterruptibly();
+      for (int i = 0; i < channels.size(); i++) {
+        channels.get(i).close().awaitUninterruptibly();
+        if (config.trace()) {
+          TraceStage.closed(bound.get(i));
+        }
       }
       ChannelGroup connections = server.connections();
       for (Channel connection : connections) {
@@ -317,6 +354,10 @@ public final class TsechoServer implements AutoCloseable {
       connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       connections.close().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+      String applied = server.faults().appliedSummary();
+      if (!applied.isEmpty()) {
+        LoggerFactory.getLogger(TsechoServer.class).info("faults applied: {}", applied);
+      }
       if (server.tls() != null) {
         server.tls().close();
       }

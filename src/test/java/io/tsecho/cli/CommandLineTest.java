@@ -26,6 +26,12 @@ class CommandLineTest {
   }
 
   @Test
+  void helpListsTheAdminOptions() {
+    assertThat(run("serve", "--help")).isZero();
+    assertThat(out.toString()).contains("--admin=ADDRESS:PORT", "--drain-delay=DURATION");
+  }
+
+  @Test
   void topLevelHelpShowsTheExitCodeTable() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("Exit codes:", "  3    connection refused", "  8    address already in use");
@@ -46,6 +52,22 @@ class CommandLineTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+    "--admin 9090                | admin address '9090' needs a port, as ADDRESS:PORT (e.g. 127.0.0.1:9090)",
+    "--admin ::1:9090            | admin address '::1:9090': write an IPv6 address in brackets, as [::1]:9090",
+    "--admin 127.0.0.1:http      | admin address '127.0.0.1:http': port 'http' is not a number",
+    "--admin 127.0.0.1:70000     | admin port must be between 0 and 65535, got 70000",
+    "--admin :9090               | admin address ':9090': the address is empty; use * for every address",
+    "--drain-delay 2h            | drain delay must be between 0 and 1 h, got 7200000 ms",
+    "--drain-delay soon          | 'soon' is not a duration",
+  })
+  void aBadAdminValueIsOneClearLineAndExitCodeTwo(String args, String message) {
+    assertThat(run(("serve " + args).split(" "))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(err.toString().lines().count()).isLessThanOrEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
     "--port 70000            | port must be between 0 and 65535, got 70000",
     "--port abc              | Invalid value for option '--port': 'abc' is not an int",
     "--framing words         | 'words' is not a framing; use auto, line or raw",
@@ -59,7 +81,7 @@ class CommandLineTest {
     "--partial-delay 11s     | partial delay must be between 0 and 10 s",
     "--frobnicate            | Unknown option: '--frobnicate'",
     "--no-tcp                | nothing to serve: --no-tcp needs --udp, or give a --listen",
-    "--service chargen       | 'chargen' is not a service; use stamp, echo, daytime or time",
+    "--service chargen       | 'chargen' is not a service; use stamp, echo, daytime, time or whoami",
     "--listen stamp:1        | listener 'stamp:1' must be SERVICE/PROTOCOL/ADDRESS:PORT",
     "--listen time/udp/*:37 --port 5 | --listen replaces --port; give every socket as a --listen",
     "--udp-rate -1           | udp rate must be between 0 and 10000000, got -1",

@@ -1,10 +1,15 @@
 package io.tsecho.cli;
 
+import static io.tsecho.testing.Program.PYTHON3;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tsecho.testing.TsechoProcess;
+import io.tsecho.testing.Loopback;
+import io.tsecho.testing.Replies;
+import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TsechoProcess.Result;
+import io.tsecho.testing.TsechoProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -16,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code java -jar target/tsecho.jar}, as users and scripts run it. */
 class ExecutableIT {
@@ -48,10 +55,12 @@ class ExecutableIT {
     }
   }
 
-  @Test
-  void pipeModeSendsEmptyLinesAndATrailingPieceToo() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {Loopback.IPV4, Loopback.IPV6})
+  void pipeModeSendsEmptyLinesAndATrailingPieceToo(String host) throws Exception {
+    Loopback.assumeAvailable(host);
     try (TsechoProcess server = TsechoProcess.serve("--port", "0", "--time-format", "epoch-s", "-q")) {
-      Result r = TsechoProcess.run(bytes("\n\nlast"), 30, "client", "::1", String.valueOf(server.port()));
+      Result r = TsechoProcess.run(bytes("\n\nlast"), 30, "client", host, String.valueOf(server.port()));
       assertThat(r.exitCode()).isZero();
       assertThat(r.out()).matches("\\[\\d{10}\\] \n\\[\\d{10}\\] \n\\[\\d{10}\\] last");
     }
@@ -64,6 +73,39 @@ class ExecutableIT {
       assertThat(r.exitCode()).isEqualTo(ExitCodes.ADDRESS_IN_USE);
       assertThat(r.stderr()).isEqualTo("tsecho: cannot listen on tcp/*:" + first.port()
           + ": address already in use (another server holds the port; pick another with --port)\n");
+    }
+  }
+
+  /** The stderr check of every server test: a warning nobody expected fails the test that caused it. */
+  @Test
+  void aServerWarningTheTestDidNotDeclareFailsIt() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--max-connections", "1")) {
+      refuseOneConnection(server.port());
+      assertThatThrownBy(server::terminate).isInstanceOf(AssertionError.class)
+          .hasMessageStartingWith("the server logged 1 unexpected line(s)")
+          .hasMessageContaining(" WARN  ").hasMessageContaining("1 connections refused over the limit of 1 in the last 10 s");
+    }
+  }
+
+  @Test
+  void aServerWarningTheTestDeclaredPasses() throws Exception {
+    try (TsechoProcess server = TsechoProcess.serve("--host", "127.0.0.1", "--port", "0", "--max-connections", "1")
+        .expectLog("connections refused over the limit of 1 ")) {
+      refuseOneConnection(server.port());
+      assertThat(server.terminate()).isZero();
+      assertThat(server.stderr()).contains("1 connections refused over the limit of 1 in the last 10 s");
+    }
+  }
+
+  private static void refuseOneConnection(int port) throws Exception {
+    try (Socket served = new Socket("127.0.0.1", port)) {
+      served.setSoTimeout(30_000);
+      served.getOutputStream().write(bytes("in\n"));
+      assertThat(Replies.payload(Replies.readLine(served.getInputStream()))).isEqualTo("in\n"); // admitted
+      try (Socket refused = new Socket("127.0.0.1", port)) {
+        refused.setSoTimeout(30_000);
+        assertThat(Replies.readToEnd(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
+      }
     }
   }
 
@@ -169,8 +211,9 @@ class ExecutableIT {
 
   /** The client talks to the origin tutorial's own server, made to run on Python 3. */
   @Test
+  @RequiresPrograms(PYTHON3)
   void theClientTalksToTheClassicPythonServer() throws Exception {
-    Process python = new ProcessBuilder("python3", TsechoProcess.resource("classic/tsTserv3.py").toString(), "0").start();
+    Process python = new ProcessBuilder(PYTHON3.path(), TsechoProcess.resource("classic/tsTserv3.py").toString(), "0").start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), ISO_8859_1))) {
       Matcher m = Pattern.compile("PORT (\\d+)").matcher(String.valueOf(out.readLine()));
       assertThat(m.matches()).as("the classic server's port line").isTrue();

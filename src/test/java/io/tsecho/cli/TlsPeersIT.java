@@ -2,8 +2,9 @@ package io.tsecho.cli;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tsecho.testing.Program;
+import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TestPki;
 import io.tsecho.testing.TsechoProcess;
 import io.tsecho.testing.TsechoProcess.Result;
@@ -37,19 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TlsPeersIT {
   private static final String CTIME = "\\[\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\] ";
+  /** The warning of handshakes a test fails on purpose. */
+  private static final String HANDSHAKES_FAILED = "\\d+ TLS handshakes failed in the last 10 s";
   private static final Pattern FINGERPRINT = Pattern.compile("sha256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");
 
   @TempDir Path dir;
 
-  /** Skips the test, visibly, when a program it talks to is not installed. */
-  private static void assumeProgram(String program, String debianPackage) throws Exception {
-    Result found = sh(Path.of("."), "command -v " + program);
-    assumeTrue(found.exitCode() == 0, program + " is not installed (Debian package " + debianPackage + "): skipped");
-  }
-
   private static Result sh(Path workDir, String command) throws Exception {
     ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(workDir.toFile());
-    builder.environment().merge("PATH", ":/usr/sbin:/sbin", String::concat); // haproxy lives in sbin
+    if (Program.OPENSSL.usable()) { // the openssl that was checked is the one the commands run
+      builder.environment().put("OPENSSL", Program.OPENSSL.path());
+    }
     Process p = builder.start();
     CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
     CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
@@ -83,7 +82,7 @@ class TlsPeersIT {
    * come: s_client then sends close_notify and exits. Returns its exit code and all it printed.
    */
   private Result sClient(int port, String line, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-quiet", "-no_ign_eof",
+    List<String> command = new ArrayList<>(List.of(Program.OPENSSL.path(), "s_client", "-quiet", "-no_ign_eof",
         "-connect", "127.0.0.1:" + port));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
@@ -115,14 +114,14 @@ class TlsPeersIT {
   private void opensslPki() throws Exception {
     Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n");
     for (String command : new String[] {
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2"
+      "$OPENSSL req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2"
           + " -subj '/CN=OpenSSL Test CA'",
-      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost'",
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1"
+      "$OPENSSL req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost'",
+      "$OPENSSL x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1"
           + " -extfile san.ext",
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr"
+      "$OPENSSL req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr"
           + " -subj '/CN=openssl client/O=tsecho tests'",
-      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 1",
+      "$OPENSSL x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 1",
     }) {
       Result r = sh(command);
       assertThat(r.exitCode()).as(command + "\n" + r.stderr()).isZero();
@@ -131,18 +130,18 @@ class TlsPeersIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"jdk", "openssl"})
+  @RequiresPrograms(Program.OPENSSL)
   void opensslChecksTheSelfSignedCertificateByItsFingerprintAndGetsTheExactReply(String engine) throws Exception {
-    assumeProgram("openssl", "openssl");
     try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-self-signed", "--tls-engine", engine,
-        "--host", "127.0.0.1", "--port", "0")) {
+        "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
       assertThat(server.stderr()).containsPattern("listening on stamp/tls/127\\.0\\.0\\.1:\\d+ \\(framing auto, backlog"
           + " \\d+, time format ctime, tls self-signed, sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, "
           + (engine.equals("jdk") ? "" : "engine openssl, ") + "transport \\w+, \\d+ event loops\\)");
       String announced = fingerprintIn(server.stderr());
       int port = server.port();
 
-      Result shown = sh("openssl s_client -connect 127.0.0.1:" + port + " -servername localhost </dev/null"
-          + " | openssl x509 -outform PEM > served.pem && openssl x509 -in served.pem -noout -fingerprint -sha256");
+      Result shown = sh("$OPENSSL s_client -connect 127.0.0.1:" + port + " -servername localhost </dev/null"
+          + " | $OPENSSL x509 -outform PEM > served.pem && $OPENSSL x509 -in served.pem -noout -fingerprint -sha256");
       assertThat(shown.exitCode()).as(shown.stderr()).isZero();
       assertThat(shown.out()).isEqualTo("sha256 Fingerprint=" + announced + "\n");
 
@@ -171,15 +170,15 @@ class TlsPeersIT {
   }
 
   @Test
+  @RequiresPrograms(Program.OPENSSL)
   void opensslsOwnCaAndCertificatesServeAndMutualTlsLogsTheClientsSubject() throws Exception {
-    assumeProgram("openssl", "openssl");
     opensslPki();
-    Result fingerprint = sh("openssl x509 -in server.pem -noout -fingerprint -sha256");
+    Result fingerprint = sh("$OPENSSL x509 -in server.pem -noout -fingerprint -sha256");
     assertThat(fingerprint.out()).startsWith("sha256 Fingerprint=");
     String opensslFingerprint = fingerprint.out().substring("sha256 Fingerprint=".length()).trim();
     try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-cert", dir.resolve("server.pem").toString(),
         "--tls-key", dir.resolve("server.key").toString(), "--tls-client-ca", dir.resolve("ca.pem").toString(),
-        "--host", "127.0.0.1", "--port", "0")) {
+        "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
       assertThat(server.stderr()).contains("tls subject \"CN=localhost\", sha256 " + opensslFingerprint
           + ", client certificates required (1 CA)");
       int port = server.port();
@@ -201,8 +200,8 @@ class TlsPeersIT {
   }
 
   @Test
+  @RequiresPrograms(Program.PYTHON3)
   void pythonsSslModuleChecksCertificatesMadeByTsechoStrictly() throws Exception {
-    assumeProgram("python3", "python3");
     TestPki.Ca ca = TestPki.ca("tsecho Test CA", dir);
     TestPki.Issued cert = ca.issue("localhost");
     TestPki.Ca clients = TestPki.ca("Python Clients", dir);
@@ -212,11 +211,11 @@ class TlsPeersIT {
         "--tls-key", cert.keyFile().toString(), "--host", "127.0.0.1", "--port", "0", "--max-line", "16")) {
       int port = server.port();
       for (String version : new String[] {"1.3", "1.2"}) {
-        Result r = sh("python3 " + script + " localhost " + port + " " + ca.file() + " " + version + " reply 'from python'");
+        Result r = sh(Program.PYTHON3.path() + " " + script + " localhost " + port + " " + ca.file() + " " + version + " reply 'from python'");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.out()).matches("TLSv" + version.replace(".", "\\.") + "\n" + CTIME + "from python\n");
       }
-      Result tooLong = sh("python3 " + script + " 127.0.0.1 " + port + " " + ca.file()
+      Result tooLong = sh(Program.PYTHON3.path() + " " + script + " 127.0.0.1 " + port + " " + ca.file()
           + " 1.3 until-closed '0123456789abcdefXYZ'");
       assertThat(tooLong.exitCode()).as("an end without close_notify would raise SSLEOFError: " + tooLong.stderr()).isZero();
       assertThat(tooLong.out()).isEqualTo(
@@ -225,7 +224,7 @@ class TlsPeersIT {
 
     try (TsechoProcess mutual = TsechoProcess.serve("--tls", "--tls-cert", cert.certificateFile().toString(),
         "--tls-key", cert.keyFile().toString(), "--tls-client-ca", clients.file().toString(), "--host", "127.0.0.1", "--port", "0")) {
-      Result r = sh("python3 " + script + " localhost " + mutual.port() + " " + ca.file() + " 1.3 reply 'with a cert' "
+      Result r = sh(Program.PYTHON3.path() + " " + script + " localhost " + mutual.port() + " " + ca.file() + " 1.3 reply 'with a cert' "
           + me.certificateFile() + " " + me.keyFile());
       assertThat(r.exitCode()).as(r.stderr()).isZero();
       assertThat(r.out()).matches("TLSv1\\.3\n" + CTIME + "with a cert\n");
@@ -235,15 +234,15 @@ class TlsPeersIT {
   }
 
   @Test
+  @RequiresPrograms(Program.PYTHON3)
   void pythonTrustsTheSelfSignedCertificateAsItsOwnAnchor() throws Exception {
-    assumeProgram("python3", "python3");
     String script = TsechoProcess.resource("tls/tls_client.py").toString();
     try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-self-signed", "--host", "127.0.0.1", "--port", "0")) {
       Path served = dir.resolve("served.pem");
       Files.writeString(served, Pem.encode(servedCertificate(server.port())));
       assertThat(TlsIdentity.fingerprint(servedCertificate(server.port()))).isEqualTo(fingerprintIn(server.stderr()));
       for (String host : new String[] {"localhost", "127.0.0.1"}) {
-        Result r = sh("python3 " + script + " " + host + " " + server.port() + " " + served + " 1.3 reply 'pinned'");
+        Result r = sh(Program.PYTHON3.path() + " " + script + " " + host + " " + server.port() + " " + served + " 1.3 reply 'pinned'");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.out()).matches("TLSv1\\.3\n" + CTIME + "pinned\n");
       }
@@ -263,8 +262,8 @@ class TlsPeersIT {
   }
 
   @Test
+  @RequiresPrograms(Program.HAPROXY)
   void haproxyVerifiesTsechosCertificateAndShowsItsOwn() throws Exception {
-    assumeProgram("haproxy", "haproxy");
     TestPki.Ca ca = TestPki.ca("HAProxy Test CA", dir);
     TestPki.Issued cert = ca.issue("localhost");
     TestPki.Issued haproxyCert = ca.issue("haproxy");
@@ -272,7 +271,7 @@ class TlsPeersIT {
     TestPki.Ca otherCa = TestPki.ca("Other CA", dir);
     try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-cert", cert.certificateFile().toString(),
         "--tls-key", cert.keyFile().toString(), "--tls-client-ca", ca.file().toString(),
-        "--host", "127.0.0.1", "--port", "0")) {
+        "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
       int trusting = freePort();
       int distrusting = freePort();
       Path config = Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
@@ -296,7 +295,7 @@ class TlsPeersIT {
           "  server t 127.0.0.1:" + server.port() + " ssl verify required ca-file " + otherCa.file() + " verifyhost localhost"
               + " sni str(localhost) crt " + haproxyPem,
           ""));
-      Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
+      Process haproxy = new ProcessBuilder(Program.HAPROXY.path(), "-db", "-f", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
       try {
         awaitListening(trusting, haproxy);

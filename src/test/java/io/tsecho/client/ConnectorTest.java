@@ -1,11 +1,14 @@
 package io.tsecho.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsecho.cli.ExitCodes;
+import io.tsecho.net.Addresses;
 import io.tsecho.server.BindFailedException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -40,9 +43,44 @@ class ConnectorTest {
   }
 
   @Test
+  void anAddressIsPrintedOneWayHoweverItWasWritten() throws Exception {
+    InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 1);
+    InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 21566);
+    assertThat(Addresses.describe("::1", v6)).isEqualTo("[::1]:1");
+    assertThat(Addresses.describe("[::1]", v6)).isEqualTo("[::1]:1");
+    assertThat(Addresses.describe("0:0:0:0:0:0:0:1", v6)).isEqualTo("[::1]:1");
+    assertThat(Addresses.describe("127.0.0.1", v4)).isEqualTo("127.0.0.1:21566");
+    assertThat(Addresses.describe("localhost", v6)).isEqualTo("localhost ([::1]:1)");
+    assertThat(Addresses.describe("localhost", v4)).isEqualTo("localhost (127.0.0.1:21566)");
+  }
+
+  @Test
+  void aRefusedConnectionNamesItsAddressAsEveryClientDoes() throws Exception {
+    InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 1);
+    assertThat(Connector.classify(new ConnectException("Connection refused"), Addresses.describe("::1", v6),
+        Duration.ofSeconds(5)).getMessage()).isEqualTo("cannot connect to [::1]:1: connection refused");
+  }
+
+  @Test
+  void aNameThatDoesNotResolveIsExitCodeFour() {
+    assertThatThrownBy(() -> Resolver.resolveAll("no-such-host.invalid", 21566))
+        .isInstanceOfSatisfying(ClientException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("unknown host: no-such-host.invalid");
+          assertThat(ExitCodes.of(e)).isEqualTo(4);
+        });
+  }
+
+  @Test
+  void anAddressResolvesToItselfBracketsOrNot() throws Exception {
+    assertThat(Resolver.resolve("[::1]", 7)).isEqualTo(new InetSocketAddress(InetAddress.getByName("::1"), 7));
+    assertThat(Resolver.resolveAll("127.0.0.1", 7)).containsExactly(
+        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 7));
+  }
+
+  @Test
   void ipv6LiteralsMayComeInBrackets() {
-    assertThat(Connector.hostLiteral("[::1]")).isEqualTo("::1");
-    assertThat(Connector.hostLiteral("::1")).isEqualTo("::1");
-    assertThat(Connector.hostLiteral("example.org")).isEqualTo("example.org");
+    assertThat(Addresses.hostLiteral("[::1]")).isEqualTo("::1");
+    assertThat(Addresses.hostLiteral("::1")).isEqualTo("::1");
+    assertThat(Addresses.hostLiteral("example.org")).isEqualTo("example.org");
   }
 }

@@ -27,7 +27,7 @@ class ListenerTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "stamp:21566                | must be SERVICE/PROTOCOL/ADDRESS:PORT",
-    "chargen/tcp/*:19           | 'chargen' is not a service; use stamp, echo, daytime or time",
+    "chargen/tcp/*:19           | 'chargen' is not a service; use stamp, echo, daytime, time or whoami",
     "stamp/sctp/*:1             | 'sctp' is not a protocol; use tcp, udp or tls",
     "stamp/tcp/localhost        | 'localhost' needs a port, as ADDRESS:PORT",
     "stamp/tcp/*:http           | port 'http' is not a number",

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StampParserTest {
   private final StampParser utc = new StampParser(ZoneOffset.UTC);
@@ -34,6 +34,22 @@ class StampParserTest {
     assertThat(s.instant()).isEqualTo(Instant.parse(instant));
     assertThat(s.resolution()).isEqualTo(Duration.parse(resolution));
     assertThat(s.format()).isEqualTo(format);
+  }
+
+  /** The digit count tells the unit: a stamp one digit longer or shorter than the next unit's is read right. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "99999999999         | 5138-11-16T09:46:39Z  | epoch-s",
+    "100000000000        | 1973-03-03T09:46:40Z  | epoch-ms",
+    "10000000000000      | 2286-11-20T17:46:40Z  | epoch-ms",
+    "100000000000000     | 1973-03-03T09:46:40Z  | epoch-us",
+    "10000000000000000   | 2286-11-20T17:46:40Z  | epoch-us",
+    "100000000000000000  | 1973-03-03T09:46:40Z  | epoch-ns",
+  })
+  void epochCountsAreToldApartAtTheEdgesOfTheirDigitCounts(String digits, String instant, String format) {
+    Stamp s = utc.parse(digits);
+    assertThat(s.format()).isEqualTo(format);
+    assertThat(s.instant()).isEqualTo(Instant.parse(instant));
   }
 
   @Test

@@ -45,6 +45,17 @@ class StamperTest {
   }
 
   @Test
+  void millisecondFormatsKeepTheirMilliseconds() {
+    Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("epoch-ms", ZoneOffset.UTC), clock);
+    assertThat(text(stamper.current())).isEqualTo("[1515532440100] ");
+    clock.advance(Duration.ofMillis(23));
+    assertThat(text(stamper.current())).isEqualTo("[1515532440123] ");
+    Stamper pattern = Stamper.replyPrefix(TimeFormat.parse("ss.SSS", ZoneOffset.UTC), clock);
+    assertThat(text(pattern.current())).isEqualTo("[00.123] ");
+    assertThat(pattern.format()).hasToString("ss.SSS");
+  }
+
+  @Test
   void aClockThatStepsBackIsFollowed() {
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("epoch-s", ZoneOffset.UTC), clock);
     assertThat(text(stamper.current())).isEqualTo("[1515532440] ");

@@ -66,6 +66,24 @@ class TimeFormatTest {
     assertThat(TimeFormat.patternResolutionNanos("HH:mm:ss.SSSSSSSSS")).isEqualTo(1L);
     assertThat(TimeFormat.patternResolutionNanos("HH 'SSS'")).as("quoted letters are text").isEqualTo(1_000_000_000L);
     assertThat(TimeFormat.patternResolutionNanos("HH''SSS")).as("'' is a literal quote").isEqualTo(1_000_000L);
+    assertThat(TimeFormat.patternResolutionNanos("HH:mm:ss n")).as("nano of second").isEqualTo(1L);
+    assertThat(TimeFormat.patternResolutionNanos("N")).as("nano of day").isEqualTo(1L);
+    assertThat(TimeFormat.patternResolutionNanos("A")).as("milli of day").isEqualTo(1_000_000L);
+  }
+
+  /** The UDP size bound is checked at start-up against this: it must see the longest names. */
+  @Test
+  void theLongestTextCoversTheLongestMonthAndWeekdayNames() {
+    assertThat(TimeFormat.parse("MMMM", ZoneOffset.UTC).maxLength()).isEqualTo("September".length());
+    assertThat(TimeFormat.parse("EEEE", ZoneOffset.UTC).maxLength()).isEqualTo("Wednesday".length());
+    assertThat(TimeFormat.parse("ctime", ZoneOffset.UTC).maxLength()).isEqualTo("Tue Jan  9 21:14:00 2018".length());
+    assertThat(TimeFormat.parse("epoch-ns", ZoneOffset.UTC).maxLength()).isEqualTo(19);
+  }
+
+  @Test
+  void aFormatIsShownAsItWasGiven() {
+    assertThat(TimeFormat.parse("iso", ZoneOffset.UTC)).hasToString("iso");
+    assertThat(TimeFormat.parse("HH:mm", ZoneOffset.UTC)).hasToString("HH:mm");
   }
 
   @Test

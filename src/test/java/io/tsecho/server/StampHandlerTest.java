@@ -569,4 +569,12 @@ class StampHandlerTest {
     advance(3_600_000);
     assertThat(channel.isOpen()).isTrue();
   }
+
+  @Test
+  void socketErrorsReadPlainlyInTheLog() {
+    assertThat(TcpServiceHandler.plainly(new java.io.IOException(
+        "recvAddress(..) failed with error(-104): Connection reset by peer"))).isEqualTo("connection reset by peer");
+    assertThat(TcpServiceHandler.plainly(new java.io.IOException("Broken pipe"))).isEqualTo("broken pipe");
+    assertThat(TcpServiceHandler.plainly(new java.io.IOException(""))).isEmpty();
+  }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tsecho.config.Transport;
 import io.tsecho.net.Addresses;
 import io.tsecho.protocol.Framing;
+import io.tsecho.testing.Loopback;
 import io.tsecho.testing.Replies;
 import io.tsecho.testing.TestServer;
 import java.io.BufferedInputStream;
@@ -96,6 +97,7 @@ class TcpServerIT {
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
   void oneServerAnswersOnIpv4AndIpv6Loopback(Transport transport) throws Exception {
+    Loopback.assumeIpv6();
     try (TestServer server = TestServer.start(transport)) {
       assertThat(Addresses.format(server.server().localAddress())).isEqualTo("[::]:" + server.port());
       for (String loopback : new String[] {"127.0.0.1", "::1"}) {
@@ -110,6 +112,7 @@ class TcpServerIT {
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
   void aServerBoundToIpv6LoopbackOnlyServesIpv6(Transport transport) throws Exception {
+    Loopback.assumeIpv6();
     try (TestServer server = TestServer.start(transport, b -> b.host("::1"))) {
       assertThat(Addresses.format(server.server().localAddress())).isEqualTo("[::1]:" + server.port());
       try (Socket s = server.connect("::1")) {

@@ -37,8 +37,8 @@ public record BenchOptions(String host, int port, int connections, int depth, in
     if (rate < 0 || Double.isNaN(rate)) {
       throw new IllegalArgumentException("rate must be 0 (closed loop) or more, got " + rate);
     }
-    if (service != Service.STAMP && service != Service.ECHO) {
-      throw new IllegalArgumentException("bench speaks the stamp or echo service, not " + service.cliName());
+    if (service != Service.STAMP && service != Service.ECHO && service != Service.WHOAMI) {
+      throw new IllegalArgumentException("bench speaks the stamp, echo or whoami service, not " + service.cliName());
     }
     if (udp && size > 65_507 - 64) {
       throw new IllegalArgumentException("over UDP, size must be at most " + (65_507 - 64) + " so each reply fits a datagram");

@@ -1,105 +1,117 @@
 package io.tsecho.client.bench;
 
+import io.netty.channel.EventLoop;
 import io.tsecho.config.Service;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Recorder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
- * What every connection of one load run shares: the phase, the request budget, the schedule, and
- * the counters. Connections on different event loops write to it; the run's main thread reads it.
+ * The timeline of one load run, which every connection reads: its clock, when the warm-up ends,
+ * when requests stop starting. Counters are not kept here but per event loop ({@link LoopStats}),
+ * so no reply touches memory that another thread writes.
+ *
+ * <p>Times are {@code System.nanoTime()} readings, compared only by subtraction: the contract allows
+ * any origin, negative ones included, so no time is ever a sentinel.
  */
 final class BenchRun {
-  enum Phase { WARMUP, MEASURE, DRAIN }
-
   final BenchOptions options;
-  final Recorder latency = new Recorder(1, 3_600_000_000_000L, 3);
-  final LongAdder ok = new LongAdder();
-  final LongAdder wrong = new LongAdder();
-  final LongAdder missing = new LongAdder();
-  final LongAdder extra = new LongAdder();
-  final LongAdder late = new LongAdder();
-  final LongAdder requestsSent = new LongAdder();
-  /** Bytes of the requests that started after the warm-up. */
-  final LongAdder bytesSent = new LongAdder();
-  private final LongAdder bytesReceived = new LongAdder();
-  final LongAdder connectionsLost = new LongAdder();
-  final AtomicLong inFlight = new AtomicLong();
-  private final AtomicLong budget;
-  /** Whether the run is {@code -n} requests rather than a duration. */
-  private final boolean limited;
+  private final LongSupplier clock;
+  private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
+  private final AtomicInteger unfinished = new AtomicInteger();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean stopped;
+  private long stoppedAtNanos; // written before the volatile stopped, read after it
   // Set by begin(), once every connection is up and before any request; the event loops see them
   // through the task queue that starts their sending.
-  RateSchedule schedule;
   long startNanos;
   long measureStartNanos;
-  /** No request of a timed run starts at or after this; Long.MAX_VALUE for a run of N requests. */
+  /** No request of a timed run starts at or after this; unused in a run of N requests. */
   long measureEndNanos;
-  volatile Phase phase = Phase.WARMUP;
 
-  BenchRun(BenchOptions options) {
+  BenchRun(BenchOptions options, LongSupplier clock) {
     this.options = options;
-    this.limited = options.totalRequests() > 0;
-    this.budget = new AtomicLong(limited ? options.totalRequests() : Long.MAX_VALUE);
+    this.clock = clock;
   }
 
-  /** Starts the clock: connecting is not part of the run. */
-  void begin(long nowNanos) {
+  long nanoTime() {
+    return clock.getAsLong();
+  }
+
+  /** Starts the clock for {@code connections} connections: connecting is not part of the run. */
+  void begin(long nowNanos, int connections) {
     startNanos = nowNanos;
     measureStartNanos = nowNanos + options.warmup().toNanos();
-    measureEndNanos = options.totalRequests() > 0 ? Long.MAX_VALUE : measureStartNanos + options.duration().toNanos();
-    schedule = options.rate() > 0 ? new RateSchedule(nowNanos, options.rate(), options.connections()) : null;
-    if (options.warmup().isZero()) {
-      phase = Phase.MEASURE;
-    }
+    measureEndNanos = measureStartNanos + options.duration().toNanos();
+    unfinished.set(connections);
   }
 
-  /** Bytes of replies, counted once the warm-up is over, like the requests they answer. */
-  void received(int bytes) {
-    if (phase == Phase.MEASURE) {
-      bytesReceived.add(bytes);
-    }
+  /** Whether the run is {@code -n} requests rather than a duration. */
+  boolean limited() {
+    return options.totalRequests() > 0;
   }
 
+  /** Replies open with a stamp: stamp and whoami. */
   boolean stamped() {
-    return options.service() == Service.STAMP;
+    return options.service().isStamped();
   }
 
-  /** Takes one request from the budget of an {@code -n} run; warm-up requests are not counted. */
-  boolean takeRequest(long startNanos) {
-    if (phase == Phase.DRAIN || startNanos - measureEndNanos >= 0) {
-      return false;
-    }
-    if (startNanos - measureStartNanos < 0) {
-      return true;
-    }
-    if (!limited) {
-      return true; // a timed run: no shared budget to take from
-    }
-    return budget.get() > 0 && budget.decrementAndGet() >= 0;
+  /** Replies name the instance that answered, and the message follows {@code msg=}. */
+  boolean whoami() {
+    return options.service() == Service.WHOAMI;
   }
 
-  boolean budgetSpent() {
-    return budget.get() <= 0;
+  /** Whether a request meant to start at this time is measured: the warm-up is over by then. */
+  boolean measured(long intendedNanos) {
+    return intendedNanos - measureStartNanos >= 0;
   }
 
   /**
-   * A reply matched its request: records its latency if the request started after the warm-up, and
-   * says whether it did, for the caller's count of good replies.
+   * Whether a request meant to start at this time may start: the run is not stopped and, for a timed
+   * run, the time is not up. An {@code -n} run is bounded by each connection's share instead.
    */
-  boolean answered(long requestStartNanos, long nowNanos) {
-    if (requestStartNanos - measureStartNanos < 0) {
-      return false;
+  boolean mayStart(long intendedNanos) {
+    return !stopped && (limited() || intendedNanos - measureEndNanos < 0);
+  }
+
+  /** No request starts from now on (Ctrl-C). Any thread; the first call counts. */
+  synchronized void stop() {
+    if (!stopped) {
+      stoppedAtNanos = nanoTime();
+      stopped = true;
     }
-    latency.recordValue(Math.max(1, nowNanos - requestStartNanos));
-    return true;
   }
 
-  long bytesReceived() {
-    return bytesReceived.sum();
+  boolean stopped() {
+    return stopped;
   }
 
-  long errors() {
-    return wrong.sum() + missing.sum() + extra.sum() + late.sum();
+  /** When {@link #stop()} was first called; valid once {@link #stopped()}. */
+  long stoppedAtNanos() {
+    return stoppedAtNanos;
+  }
+
+  /** The counters of the connections on this loop, made on first use. */
+  LoopStats statsOf(EventLoop loop) {
+    return stats.computeIfAbsent(loop, l -> new LoopStats());
+  }
+
+  Map<EventLoop, LoopStats> stats() {
+    return stats;
+  }
+
+  /** A connection will send and receive no more: the run ends when every one has said so. */
+  void connectionFinished() {
+    if (unfinished.decrementAndGet() == 0) {
+      finished.countDown();
+    }
+  }
+
+  /** Waits until every connection has finished; false if the time ran out first. */
+  boolean awaitFinished(long nanos) throws InterruptedException {
+    return finished.await(nanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -6,28 +6,49 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * One connection's (or UDP socket's) side of a load run: sends requests up to the depth, in one
- * write per batch, and checks every reply against the request it answers. Lives on one event loop;
- * no allocation per request beyond the pooled buffer of each batch, and the shared counters are
- * updated once per read batch rather than once per reply.
+ * write per batch, and checks every reply against the request it answers. Lives on one event loop
+ * and counts into that loop's {@link LoopStats}; no allocation per request beyond the pooled buffer
+ * of each batch.
+ *
+ * <p>In a closed loop each reply makes room for the next request. At a fixed rate a {@link Pacer}
+ * releases this connection's requests at their intended times; latency counts from the intended
+ * time, so a request that had to wait for room is charged for its wait.
  */
 abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   protected final BenchRun run;
   protected final Payloads payloads;
   protected final ReplyMatcher matcher;
-  private final int id;
+  protected ChannelHandlerContext ctx;
+  protected LoopStats stats;
   private long nextSeq;
-  private long reportedMissing;
-  /** Requests in flight as last added to the run's count. */
-  private int publishedInFlight;
-  /** Measured replies matched since the counters were last published. */
-  private long unpublishedOk;
+  private long countedMissing;
   /** One reply line copied out of its buffer, so it is checked with plain array reads. */
   private byte[] line = new byte[256];
-  protected ChannelHandlerContext ctx;
+  /** Whoami only: which instances answered this connection; made at its first whoami reply. */
+  private Instances.Tracker instances;
+  // Set on the event loop by start().
+  private boolean started;
+  /** Measured requests this connection may still send in an -n run. */
+  private long quota;
+  private Pacer pacer;
+  /** This connection's place among its pacer's. */
+  private int paceIndex;
+  /** At a fixed rate: how many of this connection's requests the pacer has released. */
+  private long released;
+  /**
+   * Since when the depth has had room for a request: a request released while every slot was taken
+   * waits for the server, not for the generator, so its send lag counts from here.
+   */
+  private long roomSinceNanos;
+  /** No request will start any more: the time is up, the share is spent, the schedule is over, or the run stopped. */
+  private boolean closed;
+  /** The run is over for this connection; set once. */
+  private boolean finished;
+  /** The run is closing its connections: their end is not a loss. */
+  private boolean abandoned;
 
   LoadConnection(BenchRun run, int id) {
     this.run = run;
-    this.id = id;
     this.payloads = new Payloads(id, run.options.size());
     this.matcher = new ReplyMatcher(run.options.depth());
   }
@@ -35,50 +56,95 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.stats = run.statsOf(ctx.channel().eventLoop());
   }
 
-  /** Sends whatever the depth, the budget and (at a fixed rate) the schedule allow. Event loop only. */
+  /**
+   * Starts sending. Event loop only.
+   *
+   * @param quota measured requests to send in an -n run (ignored in a timed run)
+   * @param pacer the schedule at a fixed rate, null for a closed loop
+   */
+  final void start(long quota, Pacer pacer, int paceIndex) {
+    this.started = true;
+    this.quota = quota;
+    this.pacer = pacer;
+    this.paceIndex = paceIndex;
+    this.roomSinceNanos = run.startNanos;
+    send();
+  }
+
+  /** The pacer released one more request of this connection. */
+  final void release() {
+    released++;
+    send();
+  }
+
+  /** The pacer releases no more: what is released is still sent. */
+  final void scheduleEnded() {
+    send();
+  }
+
+  /** Ctrl-C: nothing more starts; replies still owed are waited for. Event loop only. */
+  final void stopSending() {
+    closed = true;
+    checkFinished();
+  }
+
+  /** Sends whatever the depth, the share and (at a fixed rate) the schedule allow. Event loop only. */
   final void send() {
-    if (ctx == null || !ctx.channel().isActive()) {
+    if (!started || closed || !ctx.channel().isActive()) {
+      checkFinished();
       return;
     }
-    long now = System.nanoTime();
+    long now = run.nanoTime();
     int count = 0;
-    int measured = 0;
     ByteBuf batch = null;
     while (!matcher.isFull()) {
-      long start = now;
-      if (run.schedule != null) {
-        start = run.schedule.intendedNanos(id, nextSeq);
-        if (start - now > 0) {
-          break; // not due yet
+      long intended = now;
+      if (pacer != null) {
+        if (nextSeq >= released) {
+          closed = pacer.over();
+          break;
         }
+        intended = pacer.intendedNanos(paceIndex, nextSeq);
       }
-      if (!run.takeRequest(start)) {
+      if (!run.mayStart(intended)) {
+        closed = true;
         break;
+      }
+      boolean measured = run.measured(intended);
+      if (measured && run.limited()) {
+        if (quota == 0) {
+          closed = true;
+          break;
+        }
+        quota--;
       }
       if (batch == null) {
         batch = newBatch();
       }
       batch = write(batch, nextSeq);
-      matcher.sent(nextSeq, start);
+      matcher.sent(nextSeq, intended);
       nextSeq++;
       count++;
-      if (start - run.measureStartNanos >= 0) {
-        measured++;
+      if (measured) {
+        stats.bytesSent += payloads.size();
+        if (pacer != null) {
+          long couldLeave = intended - roomSinceNanos >= 0 ? intended : roomSinceNanos;
+          stats.sendLag.recordValue(Math.max(0, now - couldLeave));
+        }
       }
     }
     if (count > 0) {
-      run.requestsSent.add(count);
-      run.bytesSent.add((long) measured * payloads.size());
-      publishCounts();
       flush(batch);
     }
+    checkFinished();
   }
 
-  /** Ends a read batch: publishes what its replies changed, then sends what they made room for. */
+  /** Ends a read batch: sends what its replies made room for. */
   protected final void readBatchDone() {
-    publishCounts();
+    countMissing();
     send();
   }
 
@@ -91,6 +157,13 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   /** Writes and flushes the batch. */
   protected abstract void flush(ByteBuf batch);
 
+  /** Counts the bytes of a read, once the warm-up is over, like the requests they answer. */
+  protected final void received(int bytes, long nowNanos) {
+    if (run.measured(nowNanos)) {
+      stats.bytesReceived += bytes;
+    }
+  }
+
   /** Checks one reply: {@code length} bytes at {@code index}, its newline excluded; -1 for a malformed reply. */
   protected final void reply(ByteBuf buf, int index, int length, long nowNanos) {
     long seq = -1;
@@ -100,32 +173,58 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
       }
       buf.getBytes(index, line, 0, length);
       int payloadStart = run.stamped() ? stampEnd(line, length) : 0;
+      if (payloadStart >= 0 && run.whoami()) {
+        payloadStart = whoamiMessage(line, payloadStart, length);
+      }
       if (payloadStart >= 0) {
         seq = payloads.sequenceOf(line, payloadStart, length - payloadStart);
       }
     }
-    int before = matcher.outstanding();
+    boolean full = matcher.isFull();
     switch (matcher.reply(seq)) {
       case OK:
-        if (run.answered(matcher.matchedStart(), nowNanos)) {
-          unpublishedOk++;
+        long start = matcher.matchedStart();
+        long latency = Math.max(1, nowNanos - start);
+        if (run.measured(start)) {
+          stats.ok++;
+          stats.latency.recordValue(latency);
+        } else {
+          stats.warmupLatency.recordValue(latency);
         }
         break;
       case WRONG:
-        run.wrong.increment();
+        stats.wrong++;
         break;
       case EXTRA:
-        run.extra.increment();
+        stats.extra++;
         break;
       case LATE:
-        run.late.increment();
+        stats.late++;
         break;
       default:
         break;
     }
-    if (matcher.outstanding() < before - 1) {
-      publishCounts(); // requests were skipped: count them missing at once
+    noteRoom(full, nowNanos);
+  }
+
+  private void noteRoom(boolean wasFull, long nowNanos) {
+    if (wasFull && !matcher.isFull()) {
+      roomSinceNanos = nowNanos;
     }
+  }
+
+  /** Counts the instance a whoami reply names; returns where its message starts, or -1 if it is malformed. */
+  private int whoamiMessage(byte[] line, int afterStamp, int length) {
+    int name = Instances.nameStart(line, afterStamp, length);
+    int nameEnd = name < 0 ? -1 : Instances.valueEnd(line, name, length);
+    int message = nameEnd < 0 ? -1 : Instances.messageStart(line, nameEnd, length);
+    if (message >= 0) {
+      if (instances == null) {
+        instances = new Instances.Tracker();
+      }
+      instances.count(stats.instances, line, name, nameEnd - name);
+    }
+    return message;
   }
 
   /** Index just past the "] " closing a stamp, or -1 if the reply does not open with one. */
@@ -141,42 +240,52 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     return -1;
   }
 
-  /** Gives up on requests older than the reply time-out. Event loop only. */
+  /** Gives up on requests older than the reply time-out, then sends what that made room for. Event loop only. */
   final void expire(long nowNanos) {
+    boolean full = matcher.isFull();
     matcher.expire(nowNanos - run.options.replyTimeout().toNanos());
-    publishCounts();
+    noteRoom(full, nowNanos);
+    countMissing();
+    send();
   }
 
-  /** The run is over or the connection is gone: what is still outstanding is missing. */
+  /** The run is over: what is still outstanding is missing, and closing the connection is no loss. */
   final void abandon() {
+    abandoned = true;
     matcher.abandon();
-    publishCounts();
+    countMissing();
   }
 
-  /** Brings the run's shared counts up to date with this connection's. */
-  private void publishCounts() {
-    int inFlight = matcher.outstanding();
-    if (inFlight != publishedInFlight) {
-      run.inFlight.addAndGet(inFlight - publishedInFlight);
-      publishedInFlight = inFlight;
-    }
-    if (unpublishedOk > 0) {
-      run.ok.add(unpublishedOk);
-      unpublishedOk = 0;
-    }
+  private void countMissing() {
     long missing = matcher.missing();
-    if (missing > reportedMissing) {
-      run.missing.add(missing - reportedMissing);
-      reportedMissing = missing;
+    stats.missing += missing - countedMissing;
+    countedMissing = missing;
+  }
+
+  /** Finishes once nothing more will be sent or received on this connection. */
+  private void checkFinished() {
+    if (finished || !started) {
+      return;
+    }
+    boolean lost = !ctx.channel().isActive();
+    if (lost || (closed && matcher.outstanding() == 0)) {
+      finished = true;
+      stats.finished(run.nanoTime());
+      if (pacer != null) {
+        pacer.connectionFinished();
+      }
+      run.connectionFinished();
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (run.phase != BenchRun.Phase.DRAIN) {
-      run.connectionsLost.increment();
+    if (!abandoned) {
+      stats.connectionsLost++;
+      matcher.abandon();
+      countMissing();
     }
-    abandon();
+    checkFinished();
     super.channelInactive(ctx);
   }
 

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Matches one connection's replies to its requests, in order, and names every fault: a reply that
  * skips requests makes them missing, a reply that is not any request's is wrong, a reply to a
- * request already answered is extra, and a reply to a request already given up on is late.
+ * request already answered is extra, and a reply to a request already given up on (skipped or
+ * timed out, among the last 64) is late.
  * Not thread-safe: it lives on its connection's event loop. No allocation per request.
  */
 final class ReplyMatcher {
@@ -19,6 +20,7 @@ final class ReplyMatcher {
   private final long[] givenUp = new long[64];
   private int givenUpNext;
   private long highestGivenUp = -1;
+  private long highestSent = -1;
   private long missing;
   /** Start time of the request the last OK reply answered. */
   private long matchedStart;
@@ -46,13 +48,17 @@ final class ReplyMatcher {
     seqs[tail] = seq;
     starts[tail] = startNanos;
     size++;
+    highestSent = Math.max(highestSent, seq);
   }
 
-  /** Classifies a reply; {@code seq} is -1 when its bytes are no request of this connection. */
+  /**
+   * Classifies a reply; {@code seq} is -1 when its bytes are no request of this connection. A reply
+   * that names no request ever sent is a corrupted answer to the oldest one, as a malformed reply is.
+   */
   Outcome reply(long seq) {
-    if (seq < 0) {
+    if (seq < 0 || seq > highestSent) {
       if (size > 0) {
-        pop(); // a corrupted answer to the oldest request
+        pop();
       }
       return Outcome.WRONG;
     }
@@ -60,22 +66,14 @@ final class ReplyMatcher {
       int slot = slot(i);
       if (seqs[slot] == seq) {
         for (int skipped = 0; skipped < i; skipped++) {
-          pop();
-          missing++;
+          giveUp();
         }
         matchedStart = starts[head];
         pop();
         return Outcome.OK;
       }
     }
-    if (wasGivenUp(seq)) {
-      return Outcome.LATE;
-    }
-    return seq <= highestAnswered() ? Outcome.EXTRA : Outcome.WRONG;
-  }
-
-  private long highestAnswered() {
-    return size > 0 ? seqs[head] - 1 : Long.MAX_VALUE;
+    return wasGivenUp(seq) ? Outcome.LATE : Outcome.EXTRA;
   }
 
   /** When the request answered by the last OK reply started. */
@@ -87,14 +85,19 @@ final class ReplyMatcher {
   int expire(long deadlineNanos) {
     int expired = 0;
     while (size > 0 && starts[head] - deadlineNanos < 0) {
-      givenUp[givenUpNext] = seqs[head];
-      givenUpNext = (givenUpNext + 1) % givenUp.length;
-      highestGivenUp = Math.max(highestGivenUp, seqs[head]);
-      pop();
-      missing++;
+      giveUp();
       expired++;
     }
     return expired;
+  }
+
+  /** The oldest request counts as missing; a reply to it that still comes is late. */
+  private void giveUp() {
+    givenUp[givenUpNext] = seqs[head];
+    givenUpNext = (givenUpNext + 1) % givenUp.length;
+    highestGivenUp = Math.max(highestGivenUp, seqs[head]);
+    pop();
+    missing++;
   }
 
   /** Everything still outstanding counts as missing (the run is over or the connection closed). */

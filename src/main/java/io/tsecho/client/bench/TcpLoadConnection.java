@@ -32,8 +32,8 @@ final class TcpLoadConnection extends LoadConnection {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
     try {
-      run.received(in.readableBytes());
-      long now = System.nanoTime();
+      long now = run.nanoTime();
+      received(in.readableBytes(), now);
       if (carry != null && carry.isReadable()) {
         int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
         if (eol < 0) {

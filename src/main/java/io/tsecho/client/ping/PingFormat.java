@@ -1,5 +1,6 @@
 package io.tsecho.client.ping;
 
+import io.tsecho.client.Durations;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -16,16 +17,7 @@ public final class PingFormat {
   }
 
   static String resolution(Duration d) {
-    if (d.toNanos() >= 1_000_000_000L) {
-      return d.toSeconds() + " s: the offset is known only to the second";
-    }
-    if (d.toNanos() >= 1_000_000L) {
-      return d.toMillis() + " ms";
-    }
-    if (d.toNanos() >= 1_000L) {
-      return (d.toNanos() / 1_000) + " µs";
-    }
-    return d.toNanos() + " ns";
+    return Durations.step(d) + (d.toNanos() >= 1_000_000_000L ? ": the offset is known only to the second" : "");
   }
 
   public static String line(ProbeResult p) {
@@ -35,6 +27,9 @@ public final class PingFormat {
     StringBuilder s = new StringBuilder("seq=").append(p.seq()).append(" rtt=").append(millis(p.roundTrip()));
     if (p.stampText() != null) {
       s.append(" stamp=").append(p.stampText());
+      if (p.stamp() == null) {
+        s.append(" (unreadable)");
+      }
     }
     if (p.sample() != null) {
       s.append(" offset=").append(signedMillis(p.sample().offset())).append(" ±").append(millis(p.sample().bound()));

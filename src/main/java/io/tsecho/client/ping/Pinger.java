@@ -1,12 +1,19 @@
 package io.tsecho.client.ping;
 
+import io.tsecho.client.ClientConnection;
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
-import io.tsecho.client.Connector;
+import io.tsecho.client.ConnectOptions;
+import io.tsecho.client.DatagramExchange.TimedReply;
+import io.tsecho.client.DatagramExchange;
+import io.tsecho.client.Resolver;
+import io.tsecho.client.Stamps;
 import io.tsecho.config.Service;
 import io.tsecho.metrics.LatencySummary;
-import io.tsecho.protocol.StampParser;
+import io.tsecho.net.Addresses;
 import io.tsecho.protocol.StampParser.Stamp;
+import io.tsecho.protocol.StampParser;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,12 +21,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +32,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -40,20 +43,36 @@ import org.HdrHistogram.Histogram;
  */
 public final class Pinger {
   private final PingOptions options;
+  private final ConnectOptions connect;
   private final StampParser parser;
 
   public Pinger(PingOptions options) {
+    this(options, ConnectOptions.PLAIN);
+  }
+
+  /** @param connect over TCP, the PROXY header to send first and where to trace socket calls */
+  public Pinger(PingOptions options, ConnectOptions connect) {
+    this.connect = connect;
     this.options = options;
     this.parser = new StampParser(options.ctimeZone());
+  }
+
+  /** Told what happens during a run, for a display. */
+  @FunctionalInterface
+  public interface Listener {
+    /** The connection (or the UDP socket) is ready; {@code server} as {@code 127.0.0.1:21566}. */
+    default void connected(String server) {}
+
+    /** A probe ended: answered or lost. */
+    void probe(ProbeResult probe);
   }
 
   /**
    * Probes until the count is reached or {@code stop} says so.
    *
-   * @param onProbe told of each probe as it ends
    * @throws ClientException when the server cannot be reached at all
    */
-  public PingReport run(BooleanSupplier stop, Consumer<ProbeResult> onProbe) throws ClientException {
+  public PingReport run(BooleanSupplier stop, Listener listener) throws ClientException {
     Histogram rtts = LatencySummary.newNanosHistogram();
     List<OffsetSample> samples = new ArrayList<>();
     String format = null;
@@ -63,7 +82,10 @@ public final class Pinger {
     Instant anchor = Instant.now();
     long anchorNanos = System.nanoTime();
     long start = anchorNanos;
-    try (ProbeChannel channel = options.udp() ? new UdpProbes() : new TcpProbes()) {
+    ProbeChannel channel = options.udp() ? new UdpProbes() : new TcpProbes();
+    String server = channel.server();
+    listener.connected(server);
+    try (channel) {
       while (!stop.getAsBoolean() && (options.count() == 0 || sent < options.count())) {
         long due = start + sent * options.interval().toNanos();
         if (!sleepUntil(due, stop)) {
@@ -71,65 +93,46 @@ public final class Pinger {
         }
         long seq = ++sent;
         byte[] probe = ("tsecho ping " + seq + "\n").getBytes(StandardCharsets.US_ASCII);
-        long sentNanos = System.nanoTime();
-        channel.send(probe);
-        byte[] reply = awaitReply(channel, probe, sentNanos + options.replyTimeout().toNanos());
-        long receivedNanos = System.nanoTime();
+        TimedReply reply = channel.exchange(probe, options.replyTimeout());
         if (reply == null) {
-          onProbe.accept(new ProbeResult(seq, null, null, null, null));
+          listener.probe(new ProbeResult(seq, null, null, null, null));
           continue;
         }
         received++;
-        rtts.recordValue(Math.max(1, receivedNanos - sentNanos));
-        ProbeResult result = result(seq, reply, probe, anchor, anchorNanos, sentNanos, receivedNanos);
+        rtts.recordValue(Math.max(1, reply.receivedNanos() - reply.sentNanos()));
+        ProbeResult result = result(seq, reply, probe, anchor, anchorNanos);
         if (result.sample() != null) {
           samples.add(result.sample());
           format = result.stamp().format();
         }
-        onProbe.accept(result);
+        listener.probe(result);
       }
     } catch (PortUnreachableException e) {
-      throw new ClientException(ClientFailure.REFUSED, "nothing listens on udp " + target() + " (port unreachable)");
+      throw new ClientException(ClientFailure.REFUSED, "nothing listens on udp " + server + " (port unreachable)");
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + target() + " lost: " + e.getMessage());
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
-    return new PingReport(target(), options.udp() ? "udp" : "tcp", options.service().cliName(), sent, received,
+    return new PingReport(server, options.udp() ? "udp" : "tcp", options.service().cliName(), sent, received,
         Duration.ofNanos(System.nanoTime() - start), LatencySummary.of(rtts), OffsetSample.best(samples), format,
         samples.size());
   }
 
-  private ProbeResult result(long seq, byte[] reply, byte[] probe, Instant anchor, long anchorNanos, long sentNanos,
-      long receivedNanos) {
-    Duration rtt = Duration.ofNanos(receivedNanos - sentNanos);
+  /** What one answered probe says; a stamp that cannot be read is kept as text, with no offset. */
+  private ProbeResult result(long seq, TimedReply reply, byte[] probe, Instant anchor, long anchorNanos) {
+    Duration rtt = Duration.ofNanos(reply.receivedNanos() - reply.sentNanos());
     if (options.service() == Service.ECHO) {
       return new ProbeResult(seq, rtt, null, null, null);
     }
-    String text = new String(reply, 0, reply.length - probe.length, StandardCharsets.UTF_8);
-    Stamp stamp = parser.parseReply(text);
+    byte[] bytes = reply.bytes();
+    String text = new String(bytes, 0, bytes.length - probe.length, StandardCharsets.UTF_8);
+    Stamp stamp = Stamps.parseReply(parser, text);
     String stampText = text.startsWith("[") && text.endsWith("] ") ? text.substring(1, text.length() - 2) : text;
     if (stamp == null) {
       return new ProbeResult(seq, rtt, stampText, null, null);
     }
-    OffsetSample sample = new OffsetSample(anchor.plusNanos(sentNanos - anchorNanos),
-        anchor.plusNanos(receivedNanos - anchorNanos), stamp.instant(), stamp.resolution());
+    OffsetSample sample = new OffsetSample(anchor.plusNanos(reply.sentNanos() - anchorNanos),
+        anchor.plusNanos(reply.receivedNanos() - anchorNanos), stamp.instant(), stamp.resolution());
     return new ProbeResult(seq, rtt, stampText, stamp, sample);
-  }
-
-  /** Reads until the reply to {@code probe} arrives; earlier probes' late replies are skipped. Null on time-out. */
-  private static byte[] awaitReply(ProbeChannel channel, byte[] probe, long deadline) throws IOException {
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return null;
-      }
-      byte[] reply = channel.receive(left);
-      if (reply == null) {
-        return null;
-      }
-      if (endsWith(reply, probe)) {
-        return reply;
-      }
-    }
   }
 
   static boolean endsWith(byte[] reply, byte[] probe) {
@@ -150,39 +153,59 @@ public final class Pinger {
     }
   }
 
-  private String target() {
-    String host = options.target().host();
-    return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + options.target().port();
-  }
-
   private interface ProbeChannel extends Closeable {
-    void send(byte[] probe) throws IOException;
+    /** The server, as the user named it. */
+    String server();
 
-    /** The next reply, or null if none arrives within the time. */
-    byte[] receive(long timeoutNanos) throws IOException;
+    /** Sends a probe and waits for its reply, skipping late replies to earlier ones; null when none came in time. */
+    TimedReply exchange(byte[] probe, Duration timeout) throws IOException;
   }
 
   private final class TcpProbes implements ProbeChannel {
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
+    private final ClientConnection connection;
+    private final String server;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    /** Made on first use; it keeps a partial line for the next call. */
+    private InputStream in;
 
-    TcpProbes() throws ClientException, IOException {
-      socket = Connector.connect(options.target().host(), options.target().port(), options.target().connectTimeout());
-      out = socket.getOutputStream();
-      in = new java.io.BufferedInputStream(socket.getInputStream());
+    TcpProbes() throws ClientException {
+      connection = ClientConnection.open(options.target(), connect);
+      server = connection.server();
     }
 
     @Override
-    public void send(byte[] probe) throws IOException {
+    public String server() {
+      return server;
+    }
+
+    @Override
+    public TimedReply exchange(byte[] probe, Duration timeout) throws IOException {
+      OutputStream out = connection.out();
+      long sent = System.nanoTime();
       out.write(probe);
       out.flush();
+      long deadline = sent + timeout.toNanos();
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        byte[] reply = readLine(left);
+        if (reply == null) {
+          return null;
+        }
+        if (endsWith(reply, probe)) {
+          return new TimedReply(reply, sent, System.nanoTime());
+        }
+      }
     }
 
-    @Override
-    public byte[] receive(long timeoutNanos) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, timeoutNanos / 1_000_000));
+    /** The next line, or null if it does not end within the time; a partial line stays for the next call. */
+    private byte[] readLine(long timeoutNanos) throws IOException {
+      connection.readTimeout(Duration.ofMillis(Math.max(1, timeoutNanos / 1_000_000)));
+      if (in == null) {
+        in = new BufferedInputStream(connection.in());
+      }
       try {
         int b;
         while ((b = in.read()) >= 0) {
@@ -195,46 +218,51 @@ public final class Pinger {
         }
         throw new IOException("the server closed the connection");
       } catch (SocketTimeoutException e) {
-        return null; // a partial line stays buffered for the next call
+        return null;
       }
     }
 
     @Override
     public void close() throws IOException {
-      socket.close();
+      connection.close();
     }
   }
 
   private final class UdpProbes implements ProbeChannel {
     private final DatagramSocket socket;
-    private final byte[] buffer = new byte[65_536];
+    private final String server;
+    private final DatagramExchange exchange;
 
-    UdpProbes() throws ClientException, IOException {
-      InetAddress address;
+    UdpProbes() throws ClientException {
+      InetSocketAddress address = Resolver.resolve(options.target().host(), options.target().port());
+      server = Addresses.describe(options.target().host(), address);
+      socket = open(address);
+      exchange = new DatagramExchange(socket);
+    }
+
+    private DatagramSocket open(InetSocketAddress address) throws ClientException {
+      DatagramSocket s = null;
       try {
-        address = InetAddress.getByName(Connector.hostLiteral(options.target().host()));
-      } catch (UnknownHostException e) {
-        throw new ClientException(ClientFailure.UNKNOWN_HOST, "unknown host: " + options.target().host());
+        s = new DatagramSocket();
+        s.connect(address);
+        return s;
+      } catch (IOException e) {
+        if (s != null) {
+          s.close();
+        }
+        throw new ClientException(ClientFailure.CONNECTION_LOST, "udp to " + server + " failed: " + e.getMessage());
       }
-      socket = new DatagramSocket();
-      socket.connect(new InetSocketAddress(address, options.target().port()));
     }
 
     @Override
-    public void send(byte[] probe) throws IOException {
-      socket.send(new DatagramPacket(probe, probe.length));
+    public String server() {
+      return server;
     }
 
     @Override
-    public byte[] receive(long timeoutNanos) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, timeoutNanos / 1_000_000));
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-      try {
-        socket.receive(packet);
-      } catch (SocketTimeoutException e) {
-        return null;
-      }
-      return Arrays.copyOf(packet.getData(), packet.getLength());
+    public TimedReply exchange(byte[] probe, Duration timeout) throws IOException {
+      return exchange.sendAndWait(new DatagramPacket(probe, probe.length), timeout,
+          packet -> DatagramExchange.endsWith(packet, probe));
     }
 
     @Override

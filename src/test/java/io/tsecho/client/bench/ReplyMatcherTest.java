@@ -64,6 +64,42 @@ class ReplyMatcherTest {
   }
 
   @Test
+  void aWellFormedReplyToARequestNeverSentIsWrongAndAnswersTheOldest() {
+    send(0, 1);
+    assertThat(m.reply(5)).isEqualTo(Outcome.WRONG);
+    assertThat(m.outstanding()).isEqualTo(1);
+    assertThat(m.reply(1)).isEqualTo(Outcome.OK);
+    assertThat(m.missing()).isZero();
+  }
+
+  @Test
+  void aReplyToARequestNeverSentIsWrongEvenWithNothingOutstanding() {
+    send(0);
+    assertThat(m.reply(0)).isEqualTo(Outcome.OK);
+    assertThat(m.reply(1)).isEqualTo(Outcome.WRONG);
+    assertThat(m.reply(0)).isEqualTo(Outcome.EXTRA);
+  }
+
+  @Test
+  void aRequestIsGivenUpOnlyOnceItStartedBeforeTheDeadline() {
+    send(1, 2); // started at 100 and 200
+    assertThat(m.expire(100)).as("started exactly at the deadline").isZero();
+    assertThat(m.outstanding()).isEqualTo(2);
+    assertThat(m.expire(101)).isEqualTo(1);
+    assertThat(m.missing()).isEqualTo(1);
+    assertThat(m.outstanding()).isEqualTo(1);
+  }
+
+  @Test
+  void aReplyToASkippedRequestThatComesAfterAllIsLate() {
+    send(0, 1, 2);
+    assertThat(m.reply(1)).isEqualTo(Outcome.OK);
+    assertThat(m.missing()).isEqualTo(1);
+    assertThat(m.reply(0)).isEqualTo(Outcome.LATE);
+    assertThat(m.reply(2)).isEqualTo(Outcome.OK);
+  }
+
+  @Test
   void abandoningCountsWhatIsLeftAsMissing() {
     send(0, 1, 2);
     m.abandon();

@@ -1,14 +1,24 @@
 package io.tsecho.client.ping;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsecho.cli.TsechoCommand;
 import io.tsecho.config.ClientConfig;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
-import io.tsecho.config.ServerConfig;
 import io.tsecho.server.TsechoServer;
 import io.tsecho.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -75,6 +85,40 @@ class PingIT {
         assertThat(report.best()).isNull();
         assertThat(probes).allMatch(p -> p.stampText() == null && p.roundTrip() != null);
       }
+    }
+  }
+
+  /** Stamps bigger than a long: 19 digits overflow it, 20 are beyond any epoch count. */
+  @Test
+  void aStampThatCannotBeReadIsReportedAsSuchAndPingGoesOn() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread answering = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), US_ASCII));
+          OutputStream out = s.getOutputStream();
+          String[] stamps = {"9999999999999999999", "99999999999999999999"};
+          for (int i = 0; i < 2; i++) {
+            out.write(("[" + stamps[i] + "] " + in.readLine() + "\n").getBytes(US_ASCII));
+            out.flush();
+          }
+          in.readLine(); // until ping closes
+        } catch (Exception e) {
+          // the test is over
+        }
+      }, "odd-stamp-server");
+      answering.setDaemon(true);
+      answering.start();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = TsechoCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+          .execute("ping", "-c", "2", "-i", "50ms", "127.0.0.1", String.valueOf(server.getLocalPort()));
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString())
+          .startsWith("TSECHO PING 127.0.0.1:" + server.getLocalPort() + " over tcp (stamp service)\n")
+          .containsPattern("\nseq=1 rtt=\\d+\\.\\d{3} ms stamp=9999999999999999999 \\(unreadable\\)\n")
+          .containsPattern("\nseq=2 rtt=\\d+\\.\\d{3} ms stamp=99999999999999999999 \\(unreadable\\)\n")
+          .contains("\n2 sent, 2 received, 0 lost (0.0% loss), ")
+          .contains("\noffset unknown: no stamp in a format tsecho reads\n");
     }
   }
 

@@ -3,10 +3,13 @@ package io.tsecho.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
+import io.tsecho.metrics.ServerMetrics;
 import io.tsecho.protocol.Stamper;
 import io.tsecho.protocol.TimeFormat;
 import io.tsecho.server.ConnectionLimits;
+import io.tsecho.server.ListenerEvents;
 import io.tsecho.server.StampHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The server's hot path for one read batch of 16 pipelined 64-byte lines, as in the harness's
  * 100x16 load: find the lines, stamp them, gather the replies into one buffer. Scores are per line;
- * run with {@code -prof gc} to see the bytes allocated per line.
+ * run with {@code -prof gc} to see the bytes allocated per line. {@code metrics=on} counts the batch
+ * as {@code --admin} does (here on a thread without Netty's fast thread-locals, so the lookup of the
+ * loop's counters costs more than on a real event loop).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +50,9 @@ public class StampPathBenchmark {
   @Param({"ctime", "rfc3339"})
   public String timeFormat;
 
+  @Param({"off", "on"})
+  public String metrics;
+
   private EmbeddedChannel channel;
   private ByteBuf batch;
 
@@ -52,7 +60,10 @@ public class StampPathBenchmark {
   public void setUp() {
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse(timeFormat, ZoneOffset.UTC), Clock.systemUTC());
     ServerConfig config = ServerConfig.builder().partialDelay(Duration.ZERO).idleTimeout(Duration.ZERO).build();
-    channel = new EmbeddedChannel(new StampHandler(ConnectionLimits.of(config), stamper, ch -> false));
+    ListenerEvents events = metrics.equals("on")
+        ? new ServerMetrics(config).listener(Listener.parse("stamp/tcp/127.0.0.1:21566"))
+        : ListenerEvents.NONE;
+    channel = new EmbeddedChannel(new StampHandler(ConnectionLimits.of(config), events, stamper, ch -> false));
     batch = ByteBufAllocator.DEFAULT.directBuffer(LINES * 64); // the server's own allocator
     for (int i = 0; i < LINES; i++) {
       batch.writeBytes(String.format("%063d\n", i).getBytes(StandardCharsets.US_ASCII)); // 64 bytes

@@ -1,0 +1,159 @@
+package io.tsecho.client;
+
+import io.tsecho.config.ClientConfig;
+import io.tsecho.net.ProxyHeader;
+import io.tsecho.net.SocketTrace;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+
+/**
+ * One TCP connection of a line client, opened as its settings say: connected, then a PROXY header
+ * sent first when asked for, and each socket call traced when asked for. Clients read and write
+ * through {@link #in()} and {@link #out()} and never touch the socket.
+ */
+public final class ClientConnection implements Closeable {
+  private final Socket socket;
+  private final String server;
+  private final Trace trace;
+  private final InputStream in;
+  private final OutputStream out;
+
+  private ClientConnection(Socket socket, String server, Trace trace) throws IOException {
+    this.socket = socket;
+    this.server = server;
+    this.trace = trace;
+    InputStream rawIn = socket.getInputStream();
+    OutputStream rawOut = socket.getOutputStream();
+    this.in = trace == null ? rawIn : new TracedInput(rawIn, trace);
+    this.out = trace == null ? rawOut : new TracedOutput(rawOut, trace);
+  }
+
+  /**
+   * Connects to the configured server (every address its name resolves to, in turn), then sends
+   * the PROXY header if one is configured.
+   *
+   * @throws ClientException when no address can be reached, or the header cannot be sent
+   */
+  public static ClientConnection open(ClientConfig config, ConnectOptions options) throws ClientException {
+    PrintStream traceTo = options.trace();
+    Socket socket = Connector.connect(config.host(), config.port(), config.connectTimeout());
+    String server = Connector.describe(config.host(), socket);
+    Trace trace = traceTo == null ? null : new Trace(traceTo, SocketTrace.name(socket.getRemoteSocketAddress()));
+    try {
+      if (trace != null) {
+        trace.print(SocketTrace.socket((InetSocketAddress) socket.getRemoteSocketAddress(), true));
+        trace.print(SocketTrace.connect(socket.getRemoteSocketAddress()));
+      }
+      ClientConnection connection = new ClientConnection(socket, server, trace);
+      if (options.sendProxy() != null) {
+        connection.out.write(ProxyHeader.tcp(options.sendProxy(), (InetSocketAddress) socket.getLocalSocketAddress(),
+            (InetSocketAddress) socket.getRemoteSocketAddress()));
+        connection.out.flush();
+      }
+      return connection;
+    } catch (IOException e) {
+      Connector.closeQuietly(socket);
+      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
+    }
+  }
+
+  /** The server as the user named it, e.g. {@code localhost ([::1]:21566)}. */
+  public String server() {
+    return server;
+  }
+
+  public InputStream in() {
+    return in;
+  }
+
+  public OutputStream out() {
+    return out;
+  }
+
+  /** How long a read may wait before it fails with a {@link java.net.SocketTimeoutException}. */
+  public void readTimeout(Duration timeout) throws SocketException {
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+  }
+
+  /** Half-closes: the server sees the end of input and may still answer. */
+  public void shutdownOutput() throws IOException {
+    if (trace != null) {
+      trace.print(SocketTrace.shutdownWrite());
+    }
+    socket.shutdownOutput();
+  }
+
+  public boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (trace != null && !socket.isClosed()) {
+      trace.print(SocketTrace.close());
+    }
+    socket.close();
+  }
+
+  /** Trace lines for one connection, printed whole even when sender and receiver threads trace at once. */
+  private record Trace(PrintStream to, String name) {
+    void print(String event) {
+      synchronized (to) {
+        to.println(SocketTrace.line(name, event));
+        to.flush();
+      }
+    }
+  }
+
+  private static final class TracedInput extends FilterInputStream {
+    private final Trace trace;
+
+    TracedInput(InputStream in, Trace trace) {
+      super(in);
+      this.trace = trace;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      trace.print(n < 0 ? SocketTrace.recvEnd() : SocketTrace.recv(b, off, n));
+      return n;
+    }
+  }
+
+  private static final class TracedOutput extends FilterOutputStream {
+    private final Trace trace;
+
+    TracedOutput(OutputStream out, Trace trace) {
+      super(out);
+      this.trace = trace;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      trace.print(SocketTrace.send(b, off, len));
+    }
+  }
+}
