@@ -12,6 +12,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
 import io.tsecho.config.TlsSettings;
 import io.tsecho.net.Addresses;
 import io.tsecho.tls.ServerTls;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link PipelineNames#TLS}), and behind it a gate ({@link PipelineNames#TLS_GATE}) that passes
  * once the handshake has succeeded, after noting the session (version, cipher, client certificate)
  * in the {@link Peer}. A handshake that fails or does not finish in time closes the connection; it
- * is counted as refused and logged at most once per interval.
+ * is counted as refused and logged at most once per interval. A connection still in its handshake
+ * when the server stops is closed at once, and neither counted nor logged as a failure.
  *
  * <p>The gate stays in the pipeline to tell the service what TLS means for it: a client's
  * close_notify ends its input, as a TCP half-close does; an error of the TLS layer is an I/O error
@@ -122,6 +124,9 @@ final class TlsStages {
   /** Stateless: what it needs to know of a connection, its SslHandler knows. */
   @Sharable
   static final class GateHandler extends ChannelDuplexHandler {
+    /** Set on a connection that the server closed mid-handshake, as it does when it stops. */
+    private static final AttributeKey<Boolean> CLOSED_HERE = AttributeKey.valueOf(GateHandler.class, "closedHere");
+
     private final ListenerEvents events;
     private final RateLimitedLog failures;
 
@@ -147,6 +152,9 @@ final class TlsStages {
         if (!closeNotified(ctx)) { // else the service has heard it from the close_notify already
           ctx.fireUserEventTriggered(evt);
         }
+      } else if (evt == ServerShutdown.INSTANCE && !handshakeSucceeded(ctx)) {
+        ctx.channel().attr(CLOSED_HERE).set(Boolean.TRUE); // no service to finish: close now
+        ctx.close();
       } else {
         ctx.fireUserEventTriggered(evt);
       }
@@ -166,6 +174,9 @@ final class TlsStages {
     }
 
     private void failed(ChannelHandlerContext ctx, Throwable cause) {
+      if (ctx.channel().hasAttr(CLOSED_HERE)) { // not the client's failure: neither counted nor logged
+        return;
+      }
       events.tlsHandshake(ctx.channel().eventLoop(), false);
       events.refused(ctx.channel().eventLoop(), ListenerEvents.Refusal.TLS_HANDSHAKE);
       failures.record(new Failure(Peer.of(ctx.channel()).client(), cause));
@@ -186,12 +197,15 @@ final class TlsStages {
     }
 
     /**
-     * A connection closed while replies still wait in its queue (its client stopped reading them) is
-     * closed at once: a close_notify would only wait behind them for the engine's own time-out, and
-     * end in a warning.
+     * A connection closed by the server before its handshake is done has not failed it. One closed
+     * while replies still wait in its queue (its client stopped reading them) is closed at once: a
+     * close_notify would only wait behind them for the engine's own time-out, and end in a warning.
      */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      if (!handshakeSucceeded(ctx)) {
+        ctx.channel().attr(CLOSED_HERE).set(Boolean.TRUE);
+      }
       ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
       ChannelHandlerContext engine = ctx.pipeline().context(PipelineNames.TLS);
       if (engine != null && queued != null && queued.totalPendingWriteBytes() > 0) {

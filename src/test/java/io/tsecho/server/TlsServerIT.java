@@ -89,6 +89,7 @@ class TlsServerIT {
   private static final class Refusals implements ListenerEvents {
     final AtomicInteger tlsHandshake = new AtomicInteger();
     final AtomicInteger handshakesOk = new AtomicInteger();
+    final AtomicInteger handshakesFailed = new AtomicInteger();
 
     @Override
     public void refused(EventLoop loop, Refusal refusal) {
@@ -99,9 +100,7 @@ class TlsServerIT {
 
     @Override
     public void tlsHandshake(EventLoop loop, boolean succeeded) {
-      if (succeeded) {
-        handshakesOk.incrementAndGet();
-      }
+      (succeeded ? handshakesOk : handshakesFailed).incrementAndGet();
     }
   }
 
@@ -316,6 +315,24 @@ class TlsServerIT {
     }
     assertThat(closeLine()).matches("closed daytime/tls peer=127\\.0\\.0\\.1:\\d+ local=127\\.0\\.0\\.1:\\d+"
         + " tls=TLSv1\\.3/TLS_\\w+ in=0B out=26B messages=1 duration=\\d+ms reason=served");
+  }
+
+  @Test
+  void aConnectionStillInItsHandshakeWhenTheServerStopsIsClosedWithoutAFailure() throws Exception {
+    int port = start(new TlsSettings(null, null, true, null));
+    try (Socket silent = new Socket()) {
+      silent.setSoTimeout(20_000);
+      silent.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      assertThat(eventually(() -> server.openConnections() == 1)).isTrue();
+
+      server.close();
+
+      assertThat(silent.getInputStream().read()).as("closed, without a byte").isEqualTo(-1);
+    }
+    assertThat(server.openConnections()).isZero();
+    assertThat(refusals.handshakesFailed).hasValue(0);
+    assertThat(refusals.tlsHandshake).hasValue(0);
+    assertThat(logged()).noneMatch(l -> l.contains("TLS handshakes failed"));
   }
 
   @Test

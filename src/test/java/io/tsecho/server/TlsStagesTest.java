@@ -190,6 +190,45 @@ class TlsStagesTest {
   }
 
   @Test
+  void aConnectionMidHandshakeIsClosedAtOnceWhenTheServerStopsAndIsNoFailure() throws Exception {
+    EmbeddedChannel client = client();
+    server.writeInbound(client.<Object>readOutbound()); // the ClientHello, unanswered as yet
+    assertThat(server.isOpen()).isTrue();
+
+    server.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
+    server.runPendingTasks();
+
+    assertThat(server.isOpen()).isFalse();
+    assertThat(service.events).isEmpty();
+    assertThat(events.handshakesFailed).isZero();
+    assertThat(events.refused).isEmpty();
+    assertThat(lines.list).isEmpty();
+    server.checkException();
+    client.finishAndReleaseAll();
+  }
+
+  @Test
+  void aConnectionTheServerClosesBeforeItsHandshakeIsDoneIsNoFailure() {
+    server.close();
+    server.runPendingTasks();
+
+    assertThat(events.handshakesFailed).isZero();
+    assertThat(events.refused).isEmpty();
+    assertThat(lines.list).isEmpty();
+  }
+
+  @Test
+  void aServerShutdownAfterTheHandshakeGoesOnToTheService() throws Exception {
+    EmbeddedChannel client = client();
+    shuttle(client);
+    server.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
+
+    assertThat(server.isOpen()).as("the service finishes what it has read, then closes").isTrue();
+    assertThat(service.events).containsExactly(GatePassed.INSTANCE, ServerShutdown.INSTANCE);
+    client.finishAndReleaseAll();
+  }
+
+  @Test
   void plainTextIsRefusedAsNotTlsWithoutAStackTrace() {
     server.writeInbound(Unpooled.copiedBuffer("hello there, this is not a ClientHello\n", US_ASCII));
     server.runPendingTasks();
