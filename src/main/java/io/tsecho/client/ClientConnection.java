@@ -3,6 +3,7 @@ package io.tsecho.client;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.net.ProxyHeader;
 import io.tsecho.net.SocketTrace;
+import io.tsecho.tls.TlsHandshakeException;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -17,7 +18,8 @@ import java.time.Duration;
 
 /**
  * One TCP connection of a line client, opened as its settings say: connected, then a PROXY header
- * sent first when asked for, and each socket call traced when asked for. Clients read and write
+ * sent first when asked for, then TLS when asked for, and each socket call traced when asked for
+ * (over TLS, the bytes in the clear). Clients read and write
  * through {@link #in()} and {@link #out()} and never touch the socket.
  */
 public final class ClientConnection implements Closeable {
@@ -39,9 +41,11 @@ public final class ClientConnection implements Closeable {
 
   /**
    * Connects to the configured server (every address its name resolves to, in turn), then sends
-   * the PROXY header if one is configured.
+   * the PROXY header if one is configured, in the clear as a load balancer sends it, then does the
+   * TLS handshake if TLS is configured.
    *
-   * @throws ClientException when no address can be reached, or the header cannot be sent
+   * @throws ClientException when no address can be reached, the header cannot be sent, or the
+   *     handshake fails ({@link ClientFailure#TLS_FAILED}, one line saying why)
    */
   public static ClientConnection open(ClientConfig config, ConnectOptions options) throws ClientException {
     PrintStream traceTo = options.trace();
@@ -59,7 +63,12 @@ public final class ClientConnection implements Closeable {
             (InetSocketAddress) socket.getRemoteSocketAddress()));
         connection.out.flush();
       }
-      return connection;
+      if (options.tls() == null) {
+        return connection;
+      }
+      return new ClientConnection(options.tls().handshake(socket, config.host(), config.connectTimeout()), server, trace);
+    } catch (TlsHandshakeException e) {
+      throw new ClientException(ClientFailure.TLS_FAILED, e.getMessage()); // the socket is closed
     } catch (IOException e) {
       Connector.closeQuietly(socket);
       throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
