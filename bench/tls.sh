@@ -14,23 +14,25 @@ rounds="${2:-3}"
 warmup="${WARMUP:-10}" # seconds: the JDK's EC and AES code needs its JIT
 cd "$root"
 ./mvnw -B -q -DskipTests package >&2
-cp=target/tsecho.jar
+work="$(mktemp -d)"
+cp target/tsecho.jar "$work/" # a build during the run must not change the jar under it
+cp="$work/tsecho.jar"
 
 server=
 stop() { [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; server=; }
-trap stop EXIT
+trap 'stop; rm -rf "$work"' EXIT
 
 # serve ARGS...: starts tsecho on core 0 and waits for its listening line; sets $server and $port.
 serve() {
   port=$((20000 + RANDOM % 10000))
   taskset -c 0 java -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
-    --threads 1 --idle-timeout 0 -q "$@" 2> /tmp/tsecho-tls-bench.log &
+    --threads 1 --idle-timeout 0 -q "$@" 2> "$work/serve.log" &
   server=$!
   for _ in $(seq 1 300); do
-    grep listening /tmp/tsecho-tls-bench.log 2>/dev/null && return
+    grep listening "$work/serve.log" 2>/dev/null && return
     sleep 0.1
   done
-  cat /tmp/tsecho-tls-bench.log >&2
+  cat "$work/serve.log" >&2
   exit 1
 }
 
