@@ -27,18 +27,23 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.TlsSettings;
 import io.tsecho.config.Transport;
+import io.tsecho.metrics.ServerMetrics;
 import io.tsecho.testing.TestPki;
 import io.tsecho.tls.TlsIdentity;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -333,6 +338,43 @@ class TlsServerIT {
     assertThat(refusals.handshakesFailed).hasValue(0);
     assertThat(refusals.tlsHandshake).hasValue(0);
     assertThat(logged()).noneMatch(l -> l.contains("TLS handshakes failed"));
+  }
+
+  /** The gate's handshakes reach /metrics: one served, one not TLS, and one the server's stop cut short, which is neither. */
+  @Test
+  void theMetricsCountHandshakesThatSucceededAndFailed() throws Exception {
+    ServerConfig config = ServerConfig.builder().listen(Listener.parse("stamp/tls/127.0.0.1:0")).threads(2)
+        .tls(new TlsSettings(null, null, true, null)).build();
+    ServerMetrics metrics = new ServerMetrics(config);
+    server = TsechoServer.start(config, Clock.systemUTC(), metrics);
+    int port = server.localAddress().getPort();
+    SSLContext trustAll = SSLContext.getInstance("TLS");
+    trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+    assertThat(payload(exchangeOrNull(trustAll, port))).isEqualTo("who\n");
+    try (Socket plain = new Socket("127.0.0.1", port)) {
+      plain.setSoTimeout(20_000);
+      plain.getOutputStream().write("not tls\n".getBytes(ISO_8859_1));
+      readUntilClosed(plain.getInputStream());
+    }
+    String labels = "{address=\"127.0.0.1:" + port + "\",protocol=\"tls\",result=\"%s\",service=\"stamp\"} %s\n";
+    assertThat(eventually(() -> scrape(metrics).contains("tsecho_tls_handshakes_total" + labels.formatted("failed", "1.0"))))
+        .as(scrape(metrics)).isTrue();
+    try (Socket silent = new Socket("127.0.0.1", port)) {
+      assertThat(eventually(() -> server.openConnections() == 1)).isTrue();
+      server.close();
+    }
+    assertThat(scrape(metrics)).contains("tsecho_tls_handshakes_total" + labels.formatted("succeeded", "1.0"),
+        "tsecho_tls_handshakes_total" + labels.formatted("failed", "1.0"));
+  }
+
+  private static String scrape(ServerMetrics metrics) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, metrics.collect());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test
