@@ -3,6 +3,7 @@ package io.tsecho.client;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.net.ProxyHeader;
 import io.tsecho.net.SocketTrace;
+import io.tsecho.tls.TlsClients;
 import io.tsecho.tls.TlsHandshakeException;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -15,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * One TCP connection of a line client, opened as its settings say: connected, then a PROXY header
@@ -30,10 +33,16 @@ public final class ClientConnection implements Closeable {
   private final OutputStream out;
 
   private ClientConnection(Socket socket, String server, Trace trace) throws IOException {
+    this(socket, server, trace, null);
+  }
+
+  /** @param tlsFailure over TLS, why a session that fails before its first byte failed, in one line */
+  private ClientConnection(Socket socket, String server, Trace trace, Function<SSLException, String> tlsFailure)
+      throws IOException {
     this.socket = socket;
     this.server = server;
     this.trace = trace;
-    InputStream rawIn = socket.getInputStream();
+    InputStream rawIn = tlsFailure == null ? socket.getInputStream() : new TlsInput(socket.getInputStream(), tlsFailure);
     OutputStream rawOut = socket.getOutputStream();
     this.in = trace == null ? rawIn : new TracedInput(rawIn, trace);
     this.out = trace == null ? rawOut : new TracedOutput(rawOut, trace);
@@ -66,13 +75,26 @@ public final class ClientConnection implements Closeable {
       if (options.tls() == null) {
         return connection;
       }
-      return new ClientConnection(options.tls().handshake(socket, config.host(), config.connectTimeout()), server, trace);
+      TlsClients tls = options.tls();
+      return new ClientConnection(tls.handshake(socket, config.host(), config.connectTimeout()), server, trace,
+          e -> tls.failure(e, config.host(), config.port(), config.connectTimeout()));
     } catch (TlsHandshakeException e) {
       throw new ClientException(ClientFailure.TLS_FAILED, e.getMessage()); // the socket is closed
     } catch (IOException e) {
       Connector.closeQuietly(socket);
       throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
+  }
+
+  /**
+   * What a client reports when this connection fails: a TLS session that failed before its first
+   * byte ({@link ClientFailure#TLS_FAILED}), or a lost connection.
+   */
+  public static ClientException lost(String server, IOException e) {
+    if (e instanceof TlsHandshakeException) {
+      return new ClientException(ClientFailure.TLS_FAILED, e.getMessage());
+    }
+    return new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
   }
 
   /** The server as the user named it, e.g. {@code localhost ([::1]:21566)}. */
@@ -143,6 +165,42 @@ public final class ClientConnection implements Closeable {
       int n = in.read(b, off, len);
       trace.print(n < 0 ? SocketTrace.recvEnd() : SocketTrace.recv(b, off, n));
       return n;
+    }
+  }
+
+  /**
+   * Over TLS 1.3 the client's side of the handshake is done before the server has checked the
+   * client's certificate: a refusal arrives as an alert at the first read. Until a byte has come,
+   * such an error is the handshake's.
+   */
+  private static final class TlsInput extends FilterInputStream {
+    private final Function<SSLException, String> failure;
+    private boolean received;
+
+    TlsInput(InputStream in, Function<SSLException, String> failure) {
+      super(in);
+      this.failure = failure;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        int n = in.read(b, off, len);
+        received |= n > 0;
+        return n;
+      } catch (SSLException e) {
+        if (received) {
+          throw e;
+        }
+        throw new TlsHandshakeException(failure.apply(e), e);
+      }
     }
   }
 

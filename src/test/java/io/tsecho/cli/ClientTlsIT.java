@@ -159,6 +159,28 @@ class ClientTlsIT {
     }
   }
 
+  /** Over TLS 1.3 the server's refusal comes after the client's side of the handshake, at the first read. */
+  @Test
+  void aClientWithoutTheCertificateTheServerAsksForIsOneLineAndExitCode13() throws Exception {
+    TestPki.Ca serverCa = TestPki.ca("Server CA", dir);
+    TestPki.Issued serverCert = serverCa.issue("localhost");
+    TestPki.Ca clientCa = TestPki.ca("Client CA", dir);
+    try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-cert", serverCert.certificateFile().toString(),
+        "--tls-key", serverCert.keyFile().toString(), "--tls-client-ca", clientCa.file().toString(),
+        "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
+      int port = server.port();
+      List<String> noCertificate = List.of("--tls-ca", serverCa.file().toString());
+      String line = "tsecho: TLS handshake with 127.0.0.1:" + port + " failed: the server asks for a client"
+          + " certificate: give --tls-cert and --tls-key\n";
+      for (Result r : new Result[] {client("anonymous\n", noCertificate, port), ping(noCertificate, port)}) {
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCodes.TLS_FAILED);
+        assertThat(r.stderr()).isEqualTo(line);
+      }
+      assertThat(server.terminate()).isZero();
+      assertThat(server.stderr()).contains("no client certificate").doesNotContain("closed stamp/tls");
+    }
+  }
+
   /** As HAProxy does: the PROXY header in the clear, then the handshake. */
   @Test
   void aProxyHeaderGoesFirstInTheClearThenTls() throws Exception {
