@@ -37,7 +37,7 @@ public final class ClientConnection implements Closeable {
   }
 
   /** @param tlsFailure over TLS, why a session that fails before its first byte failed, in one line */
-  private ClientConnection(Socket socket, String server, Trace trace, Function<SSLException, String> tlsFailure)
+  private ClientConnection(Socket socket, String server, Trace trace, Function<IOException, String> tlsFailure)
       throws IOException {
     this.socket = socket;
     this.server = server;
@@ -170,14 +170,15 @@ public final class ClientConnection implements Closeable {
 
   /**
    * Over TLS 1.3 the client's side of the handshake is done before the server has checked the
-   * client's certificate: a refusal arrives as an alert at the first read. Until a byte has come,
-   * such an error is the handshake's.
+   * client's certificate: a refusal arrives as an alert at the first read, or as a reset when the
+   * client's first bytes reached the closed connection before the alert was read. Until a byte has
+   * come, such an error is the handshake's.
    */
   private static final class TlsInput extends FilterInputStream {
-    private final Function<SSLException, String> failure;
+    private final Function<IOException, String> failure;
     private boolean received;
 
-    TlsInput(InputStream in, Function<SSLException, String> failure) {
+    TlsInput(InputStream in, Function<IOException, String> failure) {
       super(in);
       this.failure = failure;
     }
@@ -195,7 +196,7 @@ public final class ClientConnection implements Closeable {
         int n = in.read(b, off, len);
         received |= n > 0;
         return n;
-      } catch (SSLException e) {
+      } catch (SSLException | SocketException e) {
         if (received) {
           throw e;
         }

@@ -170,11 +170,13 @@ class ClientTlsIT {
         "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
       int port = server.port();
       List<String> noCertificate = List.of("--tls-ca", serverCa.file().toString());
-      String line = "tsecho: TLS handshake with 127.0.0.1:" + port + " failed: the server asks for a client"
-          + " certificate: give --tls-cert and --tls-key\n";
+      // The alert, or the reset that the client's first bytes draw from the closed connection when they
+      // reach it before the alert is read: TCP decides which the client sees.
+      String line = "tsecho: TLS handshake with 127\\.0\\.0\\.1:" + port + " failed: (the server asks for a client"
+          + " certificate: give --tls-cert and --tls-key|the server closed the connection during the handshake)\n";
       for (Result r : new Result[] {client("anonymous\n", noCertificate, port), ping(noCertificate, port)}) {
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCodes.TLS_FAILED);
-        assertThat(r.stderr()).isEqualTo(line);
+        assertThat(r.stderr()).matches(line);
       }
       assertThat(server.terminate()).isZero();
       assertThat(server.stderr()).contains("no client certificate").doesNotContain("closed stamp/tls");
