@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * How the server leaves when asked to stop (Ctrl-C, SIGTERM): {@code /readyz} fails at once, the
@@ -72,17 +73,19 @@ public final class Drain {
     try {
       boolean waited = !delay.isZero();
       String probe = admin != null ? "/readyz fails; " : "";
+      // Without a delay or probes to watch, stopping is the plain Ctrl-C of old: it says nothing unless asked (-v).
+      Level level = waited || admin != null ? Level.INFO : Level.DEBUG;
       if (waited) {
-        LOG.info("draining: {}serving {} more, then closing (Ctrl-C or SIGTERM again closes now)", probe,
-            text(delay));
+        LOG.atLevel(level).log("draining: {}serving {} more, then closing (Ctrl-C or SIGTERM again closes now)",
+            probe, text(delay));
       } else {
-        LOG.info("draining: {}closing: no new connections, each open one answered and closed", probe);
+        LOG.atLevel(level).log("draining: {}closing: no new connections, each open one answered and closed", probe);
       }
       boolean cut = waited && awaitCutShort();
       closeServer.run();
       health.stopped();
-      LOG.info("drained in {}{}: every connection answered and closed", text(Duration.ofNanos(nanoClock.getAsLong()
-          - started)), cut ? " (delay cut short)" : "");
+      LOG.atLevel(level).log("drained in {}{}: every connection answered and closed",
+          text(Duration.ofNanos(nanoClock.getAsLong() - started)), cut ? " (delay cut short)" : "");
     } finally {
       try {
         if (admin != null) {

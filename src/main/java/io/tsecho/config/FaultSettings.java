@@ -22,8 +22,12 @@ public record FaultSettings(List<Fault> faults, long seed) {
     return ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
   }
 
-  /** Each fault must hit at least one listener: a fault that could apply to none is a mistake in the command. */
-  void requireApplicable(List<Listener> listeners) {
+  /**
+   * Each fault must hit at least one listener: a fault that could apply to none is a mistake in the command.
+   *
+   * @throws IllegalArgumentException naming the first fault that no listener can take
+   */
+  public void requireApplicable(List<Listener> listeners) {
     for (Fault fault : faults) {
       boolean applies = listeners.stream().anyMatch(l -> fault.kind().appliesTo(l.protocol()));
       if (!applies) {

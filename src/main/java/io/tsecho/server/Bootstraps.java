@@ -124,7 +124,7 @@ final class Bootstraps {
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_SLOTS * UDP_SLOT))
         .handler(traced(listener, new DatagramServiceHandler(listener.service(), server.clocks(), config.udpLimits(),
             config.access(), server.udpDrops(), events(listener), new WhoamiHeader(config.instance()),
-            new DatagramFaults(server.faults()), System::nanoTime)));
+            new DatagramFaults(server.faults()), server.messages(), System::nanoTime)));
     if (config.receiveBufferSize() > 0) {
       bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

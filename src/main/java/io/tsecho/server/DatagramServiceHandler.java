@@ -36,6 +36,8 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
   private final ListenerEvents events;
   private final WhoamiHeader whoami;
   private final DatagramFaults faults;
+  /** Told of each datagram; null, as almost always, when nobody listens. */
+  private final MessageListener messages;
   private boolean wroteInBatch;
   private byte[] tooLarge;
   private int tooLargeFor = -1;
@@ -51,7 +53,15 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
    */
   DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
       ListenerEvents events, WhoamiHeader whoami, DatagramFaults faults, LongSupplier nanoClock) {
+    this(service, clocks, limits, access, drops, events, whoami, faults, null, nanoClock);
+  }
+
+  /** @param messages told of each datagram received, or null for none */
+  DatagramServiceHandler(Service service, Clocks clocks, UdpLimits limits, AccessRules access, UdpDrops drops,
+      ListenerEvents events, WhoamiHeader whoami, DatagramFaults faults, MessageListener messages,
+      LongSupplier nanoClock) {
     super(DatagramPacket.class, true);
+    this.messages = messages;
     this.service = service;
     this.clocks = clocks;
     this.limits = limits;
@@ -71,6 +81,9 @@ final class DatagramServiceHandler extends SimpleChannelInboundHandler<DatagramP
     InetSocketAddress sender = packet.sender();
     ByteBuf request = packet.content();
     events.datagramReceived(ctx.channel().eventLoop(), request.readableBytes());
+    if (messages != null) {
+      messages.received(ctx.channel(), sender, request, request.readerIndex(), request.readableBytes());
+    }
     if (!limits.allowLowPorts() && sender.getPort() < 1024) {
       drop(ctx, UdpDrops.Reason.LOW_PORT, sender);
       return;

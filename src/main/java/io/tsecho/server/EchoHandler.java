@@ -10,14 +10,21 @@ import io.tsecho.config.Service;
  * read beyond the high watermark.
  */
 final class EchoHandler extends TcpServiceHandler {
+  /** Told of each read; null, as almost always, when nobody listens. */
+  private final MessageListener messages;
   private boolean wroteInBatch;
 
-  EchoHandler(ConnectionLimits limits, ListenerEvents events) {
+  /** @param messages told of each read, or null for none */
+  EchoHandler(ConnectionLimits limits, ListenerEvents events, MessageListener messages) {
     super(Service.ECHO, limits, events);
+    this.messages = messages;
   }
 
   @Override
   protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
+    if (messages != null) {
+      messages.received(ctx.channel(), Peer.of(ctx.channel()).client(), in, in.readerIndex(), in.readableBytes());
+    }
     countReply(in.readableBytes());
     ctx.write(in, ctx.voidPromise());
     wroteInBatch = true;

@@ -52,6 +52,8 @@ public final class StampHandler extends TcpServiceHandler {
   private final long lineTimeoutNanos;
   private final byte[] lineTimeoutError;
   private final WhoamiHeader whoami;
+  /** Told of each message; null, as almost always, when nobody listens. */
+  private final MessageListener messages;
   /** For whoami, this connection's part of each reply after the stamp; made when serving starts. */
   private byte[] header;
 
@@ -83,8 +85,15 @@ public final class StampHandler extends TcpServiceHandler {
    * @param whoami for the whoami service, what goes between the stamp and each message; null for stamp
    */
   StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input, WhoamiHeader whoami) {
+    this(limits, events, stamper, input, whoami, null);
+  }
+
+  /** @param messages told of each message answered, or null for none */
+  StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input, WhoamiHeader whoami,
+      MessageListener messages) {
     super(whoami == null ? Service.STAMP : Service.WHOAMI, limits, events);
     this.whoami = whoami;
+    this.messages = messages;
     ServerConfig config = limits.config();
     this.framing = config.framing();
     this.maxLine = config.maxLine();
@@ -232,6 +241,9 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** @return true if replies were handed to the channel, where the write-buffer watermark sees them */
   private boolean reply(ChannelHandlerContext ctx, byte[] prefix, ByteBuf source, int index, int length) {
+    if (messages != null) {
+      messages.received(ctx.channel(), Peer.of(ctx.channel()).client(), source, index, length);
+    }
     if (replies == null) {
       int expected = 2 * (source.readableBytes() + prefix.length);
       replies = ctx.alloc().ioBuffer(Math.max(256, Math.min(expected, WRITE_CHUNK + COPY_BREAK + prefix.length)));

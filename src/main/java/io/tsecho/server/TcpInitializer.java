@@ -71,16 +71,16 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     Clocks clocks = server.clocks();
     switch (listener.service()) {
       case ECHO:
-        return new EchoHandler(limits, events);
+        return new EchoHandler(limits, events, server.messages());
       case DAYTIME:
         return new GreetingHandler(listener.service(), limits, events, clocks.daytime()::current);
       case TIME:
         return new GreetingHandler(listener.service(), limits, events, clocks::rfc868);
       case WHOAMI:
-        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, whoami);
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, whoami, server.messages());
       case STAMP:
       default:
-        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, null);
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, null, server.messages());
     }
   }
 }

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +105,7 @@ public final class TsechoServer implements AutoCloseable {
    * @throws UnknownHostException when a host name to bind does not resolve
    */
   public static TsechoServer start(ServerConfig config, Clock clock) throws BindFailedException, UnknownHostException {
-    return start(config, clock, ServerEvents.NONE, UnaryOperator.identity());
+    return start(config, clock, ServerEvents.NONE, null, UnaryOperator.identity());
   }
 
   /**
@@ -112,16 +113,26 @@ public final class TsechoServer implements AutoCloseable {
    */
   public static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events)
       throws BindFailedException, UnknownHostException {
-    return start(config, clock, events, UnaryOperator.identity());
+    return start(config, clock, events, null, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Clock, ServerEvents)}, telling {@code messages} of every message
+   * received (for tests that check what their client sent).
+   */
+  public static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events, MessageListener messages)
+      throws BindFailedException, UnknownHostException {
+    return start(config, clock, events, Objects.requireNonNull(messages, "messages"),
+        UnaryOperator.identity());
   }
 
   /** As {@link #start(ServerConfig, Clock)}, with the binding of each socket wrapped: tests make ports clash with it. */
   static TsechoServer startWrappingBinds(ServerConfig config, Clock clock, UnaryOperator<Binder> wrapBinder)
       throws BindFailedException, UnknownHostException {
-    return start(config, clock, ServerEvents.NONE, wrapBinder);
+    return start(config, clock, ServerEvents.NONE, null, wrapBinder);
   }
 
-  private static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events,
+  private static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events, MessageListener messages,
       UnaryOperator<Binder> wrapBinder) throws BindFailedException, UnknownHostException {
     Transports transport = Transports.resolve(config.transport());
     TlsStages tls = config.tls() == null ? null : TlsStages.load(config.tls(), clock.instant()); // before any socket
@@ -132,7 +143,7 @@ public final class TsechoServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
         new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
-        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, tls);
+        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, messages, tls);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
     Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
