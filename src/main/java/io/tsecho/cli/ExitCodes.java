@@ -24,6 +24,7 @@ public final class ExitCodes {
   public static final int CANNOT_LISTEN = 10;
   public static final int DATAGRAMS_LOST = 11;
   public static final int BENCH_ERRORS = 12;
+  public static final int TLS_FAILED = 13;
 
   private ExitCodes() {}
 
@@ -36,6 +37,7 @@ public final class ExitCodes {
         case TIMEOUT: return TIMEOUT;
         case CONNECTION_LOST: return CONNECTION_LOST;
         case DATAGRAMS_LOST: return DATAGRAMS_LOST;
+        case TLS_FAILED: return TLS_FAILED;
         default: return ERROR;
       }
     }

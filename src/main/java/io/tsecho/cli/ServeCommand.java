@@ -12,6 +12,7 @@ import io.tsecho.config.Listener;
 import io.tsecho.config.ProxySettings;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
+import io.tsecho.config.TlsSettings;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
 import io.tsecho.metrics.ServerMetrics;
@@ -20,6 +21,7 @@ import io.tsecho.protocol.TimeFormat;
 import io.tsecho.server.ServerEvents;
 import io.tsecho.server.TsechoServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -196,6 +198,34 @@ final class ServeCommand implements Callable<Integer> {
           + " line and is closed; 0 for no limit (default: ${DEFAULT-VALUE}).")
   int maxPerSource;
 
+  @Option(names = "--tls",
+      description = "Speak TLS on the default listener; with --listen, give tls as the protocol instead, as in"
+          + " stamp/tls/*:21567. Needs --tls-cert and --tls-key, or --tls-self-signed.")
+  boolean tls;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain of the tls listeners, the server's own certificate first.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "PEM private key of --tls-cert: unencrypted PKCS#8 (BEGIN PRIVATE KEY), RSA or EC.")
+  Path tlsKey;
+
+  @Option(names = "--tls-self-signed",
+      description = "Make a certificate at start (EC P-256, for localhost, 127.0.0.1 and ::1, valid a year); the"
+          + " listening line shows its SHA-256 fingerprint.")
+  boolean tlsSelfSigned;
+
+  @Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "Mutual TLS: require a client certificate signed by a CA of this PEM file; the client's"
+          + " subject goes in the connection's log line.")
+  Path tlsClientCa;
+
+  @Option(names = "--tls-engine", defaultValue = "jdk", paramLabel = "NAME",
+      description = "jdk, or openssl (BoringSSL, Linux on x86-64 and ARM64): full handshakes take a fraction of"
+          + " the JDK's CPU time (default: ${DEFAULT-VALUE}).")
+  String tlsEngine;
+
   @Option(names = "--fault", paramLabel = "SPEC",
       description = "Misbehave on purpose, as " + Fault.SYNTAX + ". TCP: latency:D[~J], bandwidth:BYTES,"
           + " slice:BYTES, stall, limit:BYTES, reset[:N], slow-close:D, refuse. UDP: drop, duplicate, delay:D,"
@@ -293,6 +323,8 @@ final class ServeCommand implements Callable<Integer> {
         .trace(trace)
         .proxy(proxySettings())
         .admin(admin != null ? AdminSettings.parse(admin, drainDelay) : null)
+        .defaultListenerTls(tls)
+        .tls(tlsSettings())
         .build();
   }
 
@@ -315,6 +347,19 @@ final class ServeCommand implements Callable<Integer> {
       return ProxySettings.OFF;
     }
     return new ProxySettings(mode, proxyFrom.isEmpty() ? ProxySettings.LOOPBACK : cidrs(proxyFrom), proxyTimeout);
+  }
+
+  /** The TLS identity when any TLS option is given; the server's settings check that a listener uses it. */
+  private TlsSettings tlsSettings() {
+    if (tls && !listen.isEmpty()) {
+      throw new IllegalArgumentException("--tls makes the default listener speak TLS; with --listen, give tls as"
+          + " the protocol, as in stamp/tls/*:21567");
+    }
+    if (tlsCert == null && tlsKey == null && !tlsSelfSigned && tlsClientCa == null
+        && !spec.commandLine().getParseResult().hasMatchedOption("--tls-engine")) {
+      return null;
+    }
+    return new TlsSettings(tlsCert, tlsKey, tlsSelfSigned, tlsClientCa, TlsSettings.Engine.parse(tlsEngine));
   }
 
   private static List<Cidr> cidrs(List<String> blocks) {

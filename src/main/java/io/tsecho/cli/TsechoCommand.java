@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       "10:cannot listen on that address",
       "11:some UDP datagrams got no reply",
       "12:bench saw wrong, missing, extra or late replies, or lost connections",
+      "13:the TLS handshake failed (client, ping, bench with --tls)",
     })
 public final class TsechoCommand implements Runnable {
   @Spec CommandSpec spec;

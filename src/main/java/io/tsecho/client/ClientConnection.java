@@ -3,6 +3,8 @@ package io.tsecho.client;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.net.ProxyHeader;
 import io.tsecho.net.SocketTrace;
+import io.tsecho.tls.TlsClients;
+import io.tsecho.tls.TlsHandshakeException;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -14,10 +16,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * One TCP connection of a line client, opened as its settings say: connected, then a PROXY header
- * sent first when asked for, and each socket call traced when asked for. Clients read and write
+ * sent first when asked for, then TLS when asked for, and each socket call traced when asked for
+ * (over TLS, the bytes in the clear). Clients read and write
  * through {@link #in()} and {@link #out()} and never touch the socket.
  */
 public final class ClientConnection implements Closeable {
@@ -28,10 +33,16 @@ public final class ClientConnection implements Closeable {
   private final OutputStream out;
 
   private ClientConnection(Socket socket, String server, Trace trace) throws IOException {
+    this(socket, server, trace, null);
+  }
+
+  /** @param tlsFailure over TLS, why a session that fails before its first byte failed, in one line */
+  private ClientConnection(Socket socket, String server, Trace trace, Function<IOException, String> tlsFailure)
+      throws IOException {
     this.socket = socket;
     this.server = server;
     this.trace = trace;
-    InputStream rawIn = socket.getInputStream();
+    InputStream rawIn = tlsFailure == null ? socket.getInputStream() : new TlsInput(socket.getInputStream(), tlsFailure);
     OutputStream rawOut = socket.getOutputStream();
     this.in = trace == null ? rawIn : new TracedInput(rawIn, trace);
     this.out = trace == null ? rawOut : new TracedOutput(rawOut, trace);
@@ -39,9 +50,11 @@ public final class ClientConnection implements Closeable {
 
   /**
    * Connects to the configured server (every address its name resolves to, in turn), then sends
-   * the PROXY header if one is configured.
+   * the PROXY header if one is configured, in the clear as a load balancer sends it, then does the
+   * TLS handshake if TLS is configured.
    *
-   * @throws ClientException when no address can be reached, or the header cannot be sent
+   * @throws ClientException when no address can be reached, the header cannot be sent, or the
+   *     handshake fails ({@link ClientFailure#TLS_FAILED}, one line saying why)
    */
   public static ClientConnection open(ClientConfig config, ConnectOptions options) throws ClientException {
     PrintStream traceTo = options.trace();
@@ -59,11 +72,29 @@ public final class ClientConnection implements Closeable {
             (InetSocketAddress) socket.getRemoteSocketAddress()));
         connection.out.flush();
       }
-      return connection;
+      if (options.tls() == null) {
+        return connection;
+      }
+      TlsClients tls = options.tls();
+      return new ClientConnection(tls.handshake(socket, config.host(), config.connectTimeout()), server, trace,
+          e -> tls.failure(e, config.host(), config.port(), config.connectTimeout()));
+    } catch (TlsHandshakeException e) {
+      throw new ClientException(ClientFailure.TLS_FAILED, e.getMessage()); // the socket is closed
     } catch (IOException e) {
       Connector.closeQuietly(socket);
       throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
     }
+  }
+
+  /**
+   * What a client reports when this connection fails: a TLS session that failed before its first
+   * byte ({@link ClientFailure#TLS_FAILED}), or a lost connection.
+   */
+  public static ClientException lost(String server, IOException e) {
+    if (e instanceof TlsHandshakeException) {
+      return new ClientException(ClientFailure.TLS_FAILED, e.getMessage());
+    }
+    return new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
   }
 
   /** The server as the user named it, e.g. {@code localhost ([::1]:21566)}. */
@@ -134,6 +165,43 @@ public final class ClientConnection implements Closeable {
       int n = in.read(b, off, len);
       trace.print(n < 0 ? SocketTrace.recvEnd() : SocketTrace.recv(b, off, n));
       return n;
+    }
+  }
+
+  /**
+   * Over TLS 1.3 the client's side of the handshake is done before the server has checked the
+   * client's certificate: a refusal arrives as an alert at the first read, or as a reset when the
+   * client's first bytes reached the closed connection before the alert was read. Until a byte has
+   * come, such an error is the handshake's.
+   */
+  private static final class TlsInput extends FilterInputStream {
+    private final Function<IOException, String> failure;
+    private boolean received;
+
+    TlsInput(InputStream in, Function<IOException, String> failure) {
+      super(in);
+      this.failure = failure;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        int n = in.read(b, off, len);
+        received |= n > 0;
+        return n;
+      } catch (SSLException | SocketException e) {
+        if (received) {
+          throw e;
+        }
+        throw new TlsHandshakeException(failure.apply(e), e);
+      }
     }
   }
 

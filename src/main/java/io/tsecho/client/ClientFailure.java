@@ -13,5 +13,7 @@ public enum ClientFailure {
   /** The connection was reset or closed before every reply arrived. */
   CONNECTION_LOST,
   /** Some UDP datagrams got no reply, even after the retries. */
-  DATAGRAMS_LOST
+  DATAGRAMS_LOST,
+  /** The TLS handshake failed: an untrusted certificate, a refused client certificate, no TLS on the port. */
+  TLS_FAILED
 }

@@ -4,8 +4,8 @@ import io.tsecho.client.DatagramExchange.TimedReply;
 import io.tsecho.config.ClientConfig;
 import io.tsecho.net.Addresses;
 import io.tsecho.protocol.Rfc868;
-import io.tsecho.protocol.StampParser.Stamp;
 import io.tsecho.protocol.StampParser;
+import io.tsecho.protocol.StampParser.Stamp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -118,7 +118,7 @@ public final class ClockReader {
       throw new ClientException(ClientFailure.TIMEOUT,
           "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
+      throw ClientConnection.lost(server, e);
     }
   }
 

@@ -82,7 +82,7 @@ public final class TcpClient {
         throw new ClientException(ClientFailure.TIMEOUT,
             "no reply from " + server + " within " + Durations.format(config.replyTimeout()));
       } catch (IOException e) {
-        throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
+        throw ClientConnection.lost(server, e);
       }
       if (n < 0) {
         return linesReceived;
@@ -119,7 +119,7 @@ public final class TcpClient {
       }
       connection.shutdownOutput();
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
+      throw ClientConnection.lost(server, e);
     }
   }
 

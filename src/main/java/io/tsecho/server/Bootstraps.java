@@ -13,6 +13,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.tsecho.config.Listener;
+import io.tsecho.config.Protocol;
 import io.tsecho.config.ProxySettings;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
@@ -65,6 +66,9 @@ final class Bootstraps {
     }
     if (!config.access().isOpen()) {
       stages.add(new AccessStage(config.access(), proxied, server.perSource(), events(listener), server.accessLog()));
+    }
+    if (listener.protocol() == Protocol.TLS) {
+      stages.addAll(server.tls().stages(events(listener)));
     }
     if (config.trace()) {
       stages.add(new TraceStage(listener));

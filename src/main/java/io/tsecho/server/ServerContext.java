@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param refusals the log of connections refused over that limit
  * @param accessLog the log of connections and datagrams turned away by access rules
  * @param messages told of every message received, or null (as almost always) for none
+ * @param tls the TLS stages of {@code tls} listeners, or null when there are none
  */
 record ServerContext(
     ServerConfig config,
@@ -24,4 +25,5 @@ record ServerContext(
     UdpDrops udpDrops,
     Faults faults,
     ServerEvents events,
-    MessageListener messages) {}
+    MessageListener messages,
+    TlsStages tls) {}

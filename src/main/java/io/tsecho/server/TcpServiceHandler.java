@@ -3,11 +3,13 @@ package io.tsecho.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.tsecho.config.Service;
 import io.tsecho.net.Addresses;
@@ -446,7 +448,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     ChannelFuture written = ctx.writeAndFlush(last);
     written.addListener((ChannelFuture f) -> {
       if (f.isSuccess() && !inputShutdown && f.channel() instanceof DuplexChannel) {
-        ((DuplexChannel) f.channel()).shutdownOutput();
+        shutdownOutput(ctx, (DuplexChannel) f.channel());
       } else {
         f.channel().close();
       }
@@ -461,6 +463,16 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     } else {
       watchWrites(ctx);
       written.addListener(f -> forceCloseAfter(ctx, CLOSE_TIMEOUT_MILLIS));
+    }
+  }
+
+  /** Half-closes; over TLS the close_notify goes first, so that the client can tell an end from a cut. */
+  private static void shutdownOutput(ChannelHandlerContext ctx, DuplexChannel channel) {
+    ChannelHandler tls = ctx.pipeline().get(PipelineNames.TLS);
+    if (tls instanceof SslHandler) {
+      ((SslHandler) tls).closeOutbound().addListener(f -> channel.shutdownOutput());
+    } else {
+      channel.shutdownOutput();
     }
   }
 

@@ -135,6 +135,7 @@ public final class TsechoServer implements AutoCloseable {
   private static TsechoServer start(ServerConfig config, Clock clock, ServerEvents events, MessageListener messages,
       UnaryOperator<Binder> wrapBinder) throws BindFailedException, UnknownHostException {
     Transports transport = Transports.resolve(config.transport());
+    TlsStages tls = config.tls() == null ? null : TlsStages.load(config.tls(), clock.instant()); // before any socket
     // One loop per core serves both accepting and connections: a separate accept loop would be one more busy thread.
     int eventLoops = config.threads() > 0 ? config.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
@@ -142,7 +143,7 @@ public final class TsechoServer implements AutoCloseable {
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
         new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
-        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, messages);
+        new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, messages, tls);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
     Binder binder = wrapBinder.apply((listener, address) -> bootstraps.forListener(listener).bind(address));
 
@@ -164,6 +165,9 @@ public final class TsechoServer implements AutoCloseable {
     } catch (BindFailedException | UnknownHostException | RuntimeException e) {
       closeAll(channels);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      if (tls != null) {
+        tls.close();
+      }
       throw e;
     }
     for (Bound b : bound) {
@@ -275,6 +279,9 @@ public final class TsechoServer implements AutoCloseable {
       if (b.listener().service().isStamped() || b.listener().service() == Service.DAYTIME) {
         line.append("time format ").append(config.timeFormat()).append(", ");
       }
+      if (b.listener().protocol() == Protocol.TLS) {
+        line.append(server.tls().tls().describe()).append(", ");
+      }
       if (b.listener().service() == Service.WHOAMI) {
         line.append("instance ").append(config.instance()).append(", ");
       }
@@ -361,6 +368,9 @@ public final class TsechoServer implements AutoCloseable {
       String applied = server.faults().appliedSummary();
       if (!applied.isEmpty()) {
         LoggerFactory.getLogger(TsechoServer.class).info("faults applied: {}", applied);
+      }
+      if (server.tls() != null) {
+        server.tls().close();
       }
     } finally {
       stopped.countDown();

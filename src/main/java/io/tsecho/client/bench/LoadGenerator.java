@@ -4,10 +4,15 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -55,6 +60,22 @@ public final class LoadGenerator {
    */
   public record Interval(double elapsedSeconds, boolean measuring, Histogram latencyNanos, Histogram warmupNanos,
       Histogram sendLagNanos, long errors) {}
+
+  /** The name of a connection's TLS stage. */
+  private static final String TLS = "tls";
+  /**
+   * Where a TLS connection's load connection will be, until its handshake is done: the handshake's
+   * failure is read from its future, not from the pipeline.
+   */
+  @Sharable
+  private static final class AwaitingHandshake extends ChannelInboundHandlerAdapter {
+    static final AwaitingHandshake INSTANCE = new AwaitingHandshake();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
 
   private final BenchOptions options;
   private final ConnectOptions connect;
@@ -236,11 +257,27 @@ public final class LoadGenerator {
       boolean opened = false;
       for (InetSocketAddress address : server != null ? List.of(server) : addresses) {
         LoadConnection connection = options.udp() ? new UdpLoadConnection(run, id) : new TcpLoadConnection(run, id);
-        ChannelFuture f = bootstrap(transport, group, connection).connect(address).awaitUninterruptibly();
+        boolean tls = connect.tls() != null && !options.udp();
+        // Over TLS, the load connection joins the pipeline once its handshake is done: a failed one is no lost
+        // connection, and the run counts only connections that can carry requests.
+        ChannelFuture f = bootstrap(transport, group, tls ? AwaitingHandshake.INSTANCE : connection).connect(address).awaitUninterruptibly();
         if (f.isSuccess() && connect.sendProxy() != null && !options.udp()) {
-          Channel ch = f.channel(); // the header goes before any request: the run has not begun
+          Channel ch = f.channel(); // the header goes before any request, and before TLS: the run has not begun
           f = ch.writeAndFlush(Unpooled.wrappedBuffer(ProxyHeader.tcp(connect.sendProxy(),
               (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress()))).awaitUninterruptibly();
+        }
+        if (f.isSuccess() && tls) {
+          Future<Channel> handshake = handshake(f.channel(), address);
+          if (!handshake.isSuccess()) {
+            f.channel().close().awaitUninterruptibly();
+            if (firstFailure == null) {
+              firstFailure = new ClientException(ClientFailure.TLS_FAILED, connect.tls().failure(handshake.cause(),
+                  options.host(), address.getPort(), options.connectTimeout()));
+            }
+            server = address; // it answered: the next connections go there too, and fail or not on their own
+            break;
+          }
+          f.channel().pipeline().replace(AwaitingHandshake.INSTANCE, null, connection);
         }
         if (f.isSuccess()) {
           channels.add(f.channel());
@@ -268,7 +305,15 @@ public final class LoadGenerator {
     return new Connections(connections, channels, server, failed);
   }
 
-  private Bootstrap bootstrap(Transports transport, EventLoopGroup group, LoadConnection connection) {
+  /** Puts TLS in front of a connected channel and waits for its handshake, at most the connect time-out. */
+  private Future<Channel> handshake(Channel ch, InetSocketAddress address) {
+    SslHandler tls = connect.tls().newHandler(ch.alloc(), options.host(), address.getPort());
+    tls.setHandshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()));
+    ch.pipeline().addFirst(TLS, tls);
+    return tls.handshakeFuture().awaitUninterruptibly();
+  }
+
+  private Bootstrap bootstrap(Transports transport, EventLoopGroup group, ChannelHandler connection) {
     Bootstrap b = new Bootstrap().group(group)
         .channel(options.udp() ? transport.datagramChannel() : transport.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())

@@ -4,15 +4,15 @@ import io.tsecho.client.ClientConnection;
 import io.tsecho.client.ClientException;
 import io.tsecho.client.ClientFailure;
 import io.tsecho.client.ConnectOptions;
-import io.tsecho.client.DatagramExchange.TimedReply;
 import io.tsecho.client.DatagramExchange;
+import io.tsecho.client.DatagramExchange.TimedReply;
 import io.tsecho.client.Resolver;
 import io.tsecho.client.Stamps;
 import io.tsecho.config.Service;
 import io.tsecho.metrics.LatencySummary;
 import io.tsecho.net.Addresses;
-import io.tsecho.protocol.StampParser.Stamp;
 import io.tsecho.protocol.StampParser;
+import io.tsecho.protocol.StampParser.Stamp;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -110,7 +110,7 @@ public final class Pinger {
     } catch (PortUnreachableException e) {
       throw new ClientException(ClientFailure.REFUSED, "nothing listens on udp " + server + " (port unreachable)");
     } catch (IOException e) {
-      throw new ClientException(ClientFailure.CONNECTION_LOST, "connection to " + server + " lost: " + e.getMessage());
+      throw ClientConnection.lost(server, e);
     }
     return new PingReport(server, options.udp() ? "udp" : "tcp", options.service().cliName(), sent, received,
         Duration.ofNanos(System.nanoTime() - start), LatencySummary.of(rtts), OffsetSample.best(samples), format,
