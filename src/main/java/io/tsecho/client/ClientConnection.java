@@ -42,8 +42,13 @@ public final class ClientConnection implements Closeable {
     this.socket = socket;
     this.server = server;
     this.trace = trace;
-    InputStream rawIn = tlsFailure == null ? socket.getInputStream() : new TlsInput(socket.getInputStream(), tlsFailure);
+    InputStream rawIn = socket.getInputStream();
     OutputStream rawOut = socket.getOutputStream();
+    if (tlsFailure != null) {
+      TlsInput tlsIn = new TlsInput(rawIn, tlsFailure);
+      rawIn = tlsIn;
+      rawOut = new TlsOutput(rawOut, tlsIn);
+    }
     this.in = trace == null ? rawIn : new TracedInput(rawIn, trace);
     this.out = trace == null ? rawOut : new TracedOutput(rawOut, trace);
   }
@@ -176,7 +181,8 @@ public final class ClientConnection implements Closeable {
    */
   private static final class TlsInput extends FilterInputStream {
     private final Function<IOException, String> failure;
-    private boolean received;
+    /** Written by the reading thread, read by a sending one. */
+    private volatile boolean received;
 
     TlsInput(InputStream in, Function<IOException, String> failure) {
       super(in);
@@ -201,6 +207,36 @@ public final class ClientConnection implements Closeable {
           throw e;
         }
         throw new TlsHandshakeException(failure.apply(e), e);
+      }
+    }
+  }
+
+  /**
+   * The sending side of {@link TlsInput}: the client's first lines may meet the connection the
+   * server closed over the client's certificate (a broken pipe) before any byte has come back.
+   */
+  private static final class TlsOutput extends FilterOutputStream {
+    private final TlsInput input;
+
+    TlsOutput(OutputStream out, TlsInput input) {
+      super(out);
+      this.input = input;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (SSLException | SocketException e) {
+        if (input.received) {
+          throw e;
+        }
+        throw new TlsHandshakeException(input.failure.apply(e), e);
       }
     }
   }
