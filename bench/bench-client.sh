@@ -12,7 +12,7 @@ cd "$root"
 ./mvnw -B -q -DskipTests package test-compile >&2
 
 port=$((20000 + RANDOM % 10000))
-taskset -c 0 java -XX:+UseSerialGC -cp target/test-classes:target/tsecho.jar io.tsecho.testing.ReplyServer "$port" \
+taskset -c 0 java -XX:+UseSerialGC -cp tsecho-core/target/test-classes:target/tsecho.jar io.tsecho.testing.ReplyServer "$port" \
   2> /tmp/tsecho-reply-server.log &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT

@@ -4,7 +4,7 @@
 #
 #   bash bench/fuzz.sh [DURATION] [TestClass...]     e.g.  bash bench/fuzz.sh 2m ListenerFuzzTest
 #
-# A finding is saved as crash-<sha1> in the target's inputs directory under src/test/resources, which
+# A finding is saved as crash-<sha1> in the target's inputs directory under its module's src/test/resources, which
 # `./mvnw verify` replays: turn it into a fix, or move it out if it is not to be fixed here. Inputs that
 # reached new code go to .cifuzz-corpus/ (not committed). Logs: target/fuzz/<TestClass>*.log.
 #
@@ -20,7 +20,7 @@ shift || true
 if (($#)); then
   targets=("$@")
 else
-  mapfile -t targets < <(find src/test/java -name '*FuzzTest.java' -printf '%f\n' | sed 's/\.java$//' | sort)
+  mapfile -t targets < <(find tsecho-*/src/test/java -name '*FuzzTest.java' -printf '%f\n' | sed 's/\.java$//' | sort)
 fi
 
 mkdir -p target/fuzz
@@ -44,7 +44,7 @@ for target in "${targets[@]}"; do
   # libFuzzer's last status line ("#N ...") counts the executions; "Done N runs" when it ends cleanly.
   runs=$(grep -aoE '^(#[0-9]+|Done [0-9]+ runs)' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   cov=$(grep -aoE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
-  mapfile -t found < <(find src/test/resources -path "*/${target}Inputs/*" -name 'crash-*' -newer "$started" | sort)
+  mapfile -t found < <(find tsecho-*/src/test/resources -path "*/${target}Inputs/*" -name 'crash-*' -newer "$started" | sort)
 
   # Replay what was found, committed inputs and generated corpus, with the paranoid leak detector.
   JAZZER_COVERAGE=1 ./mvnw -B -o surefire:test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \

@@ -4,6 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-(cd "$root" && ./mvnw -B -q -DskipTests install)
+(cd "$root" && ./mvnw -B -q -DskipTests -DskipITs install)
 (cd "$root" && ./mvnw -B -q -f bench/jmh/pom.xml package)
 exec java -jar "$here/target/benchmarks.jar" -prof gc "$@"

@@ -1,9 +1,9 @@
 package io.tsecho.soak;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * The soak test's own clients, sampler and judge. {@code bench/soak.sh} starts the server and the

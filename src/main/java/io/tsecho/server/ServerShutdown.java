@@ -1,8 +1,0 @@
-package io.tsecho.server;
-
-/** User event sent down every connection's pipeline when the server stops: answer what was read, then close. */
-public final class ServerShutdown {
-  public static final ServerShutdown INSTANCE = new ServerShutdown();
-
-  private ServerShutdown() {}
-}

@@ -1,0 +1,29 @@
+package io.tsecho.internal.server;
+
+import io.netty.channel.group.ChannelGroup;
+import io.tsecho.config.ServerConfig;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every listener of one server shares.
+ *
+ * @param open TCP connections served now, over every listener, against {@code --max-connections}
+ * @param refusals the log of connections refused over that limit
+ * @param accessLog the log of connections and datagrams turned away by access rules
+ * @param messages told of every message received, or null (as almost always) for none
+ * @param tls the TLS stages of {@code tls} listeners, or null when there are none
+ */
+record ServerContext(
+    ServerConfig config,
+    Clocks clocks,
+    ConnectionLimits limits,
+    ChannelGroup connections,
+    AtomicInteger open,
+    RateLimitedLog refusals,
+    RateLimitedLog accessLog,
+    SourceCounts perSource,
+    UdpDrops udpDrops,
+    Faults faults,
+    ServerEvents events,
+    MessageListener messages,
+    TlsStages tls) {}

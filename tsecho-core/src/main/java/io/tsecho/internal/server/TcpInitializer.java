@@ -1,0 +1,86 @@
+package io.tsecho.internal.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.tsecho.config.Listener;
+import io.tsecho.config.ServerConfig;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds each accepted connection's pipeline for its listener: the stages its features need (PROXY
+ * header, access control, TLS, trace), then the service; or refuses the connection when the server
+ * already serves {@code --max-connections}, a count shared by every TCP listener.
+ */
+final class TcpInitializer extends ChannelInitializer<Channel> {
+  private final Listener listener;
+  private final ServerContext server;
+  private final ListenerEvents events;
+  private final List<ConnectionStage> stages;
+  private final int gates;
+  private final RefuseHandler refuse;
+  private final WhoamiHeader whoami;
+
+  TcpInitializer(Listener listener, ServerContext server, ListenerEvents events, List<ConnectionStage> stages) {
+    this.listener = listener;
+    this.server = server;
+    this.events = events;
+    this.stages = List.copyOf(stages);
+    this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
+    this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
+    this.whoami = new WhoamiHeader(server.config().instance());
+  }
+
+  /** The refusal log shared by the TCP listeners of one server. */
+  static RateLimitedLog refusalLog(ServerConfig config) {
+    return new RateLimitedLog(LoggerFactory.getLogger(TsechoServer.class),
+        "connections refused over the limit of " + config.maxConnections(), 10, TimeUnit.SECONDS, System::nanoTime);
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    ChannelPipeline pipeline = ch.pipeline();
+    if (server.open().incrementAndGet() > server.config().maxConnections()) {
+      server.open().decrementAndGet();
+      server.refusals().record(ch.remoteAddress());
+      events.refused(ch.eventLoop(), ListenerEvents.Refusal.TOO_MANY_CONNECTIONS);
+      pipeline.addLast(PipelineNames.REFUSE, refuse);
+      return;
+    }
+    events.accepted(ch.eventLoop());
+    ch.closeFuture().addListener(f -> server.open().decrementAndGet());
+    server.connections().add(ch);
+    for (ConnectionStage stage : stages) {
+      ChannelHandler handler = stage.newHandler(ch);
+      if (handler != null) {
+        pipeline.addLast(stage.name(), handler);
+      }
+    }
+    if (gates == 0) {
+      pipeline.addLast(PipelineNames.SERVICE, service());
+    } else {
+      pipeline.addLast(PipelineNames.SERVICE_STARTER, new ServiceStarter(gates, this::service));
+    }
+  }
+
+  private ChannelHandler service() {
+    ConnectionLimits limits = server.limits();
+    Clocks clocks = server.clocks();
+    switch (listener.service()) {
+      case ECHO:
+        return new EchoHandler(limits, events, server.messages());
+      case DAYTIME:
+        return new GreetingHandler(listener.service(), limits, events, clocks.daytime()::current);
+      case TIME:
+        return new GreetingHandler(listener.service(), limits, events, clocks::rfc868);
+      case WHOAMI:
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, whoami, server.messages());
+      case STAMP:
+      default:
+        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, null, server.messages());
+    }
+  }
+}
