@@ -73,7 +73,8 @@ final class Bootstraps {
     if (config.trace()) {
       stages.add(new TraceStage(listener));
     }
-    stages.add(new FaultStage(server.faults())); // always: a test may set faults while the server runs
+    // Always: a test may set faults while the server runs.
+    stages.add(new FaultStage(server.faults(), (int) stages.stream().filter(ConnectionStage::isGate).count()));
     return stages;
   }
 

@@ -12,9 +12,12 @@ import java.util.List;
  */
 final class FaultStage implements ConnectionStage {
   private final Faults faults;
+  private final int gatesBefore;
 
-  FaultStage(Faults faults) {
+  /** @param gatesBefore the gates (PROXY, access, TLS) in front: a fault starts once they have passed */
+  FaultStage(Faults faults, int gatesBefore) {
     this.faults = faults;
+    this.gatesBefore = gatesBefore;
   }
 
   @Override
@@ -28,7 +31,7 @@ final class FaultStage implements ConnectionStage {
       return null;
     }
     List<Fault> drawn = faults.draw(Protocol.TCP);
-    return drawn.isEmpty() ? null : new TcpFaultHandler(faults, drawn);
+    return drawn.isEmpty() ? null : new TcpFaultHandler(faults, drawn, gatesBefore);
   }
 
   @Override

@@ -59,9 +59,11 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
 
   private double tokens;
   private long tokensAtNanos;
+  private int gatesLeft;
 
-  TcpFaultHandler(Faults faults, List<Fault> drawn) {
+  TcpFaultHandler(Faults faults, List<Fault> drawn, int gates) {
     this.faults = faults;
+    this.gatesLeft = gates;
     for (Fault f : drawn) {
       switch (f.kind()) {
         case LATENCY -> latency = f;
@@ -101,8 +103,12 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Starts the connection's faults once the gates in front have passed: a reset or refusal hits the
+   * service's connection, after its PROXY header and TLS handshake, never the handshake itself.
+   */
   private void start(ChannelHandlerContext ctx) {
-    if (started) {
+    if (started || gatesLeft > 0) {
       return;
     }
     started = true;
@@ -247,6 +253,12 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == GatePassed.INSTANCE && gatesLeft > 0) {
+      gatesLeft--;
+      ctx.fireUserEventTriggered(evt); // on to the service's starter, which counts the gates too
+      start(ctx);
+      return;
+    }
     if (slowClose != null && evt instanceof ChannelInputShutdownEvent) {
       ctx.executor().schedule(() -> {
         ctx.fireUserEventTriggered(evt);

@@ -39,7 +39,7 @@ class TcpFaultHandlerTest {
     faults = new Faults(parsed, 42);
     limits = ConnectionLimits.of(ServerConfig.builder().partialDelay(Duration.ZERO).build());
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP)),
+    channel = new EmbeddedChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 0),
         new StampHandler(limits, stamper, ch -> false));
     channel.freezeTime();
     return channel;
@@ -152,6 +152,17 @@ class TcpFaultHandlerTest {
       assertThat(channel.isOpen()).as(spec).isFalse();
       channel.finishAndReleaseAll();
     }
+  }
+
+  @Test
+  void behindGatesAResetWaitsForTheLastOfThem() {
+    faults = new Faults(List.of(Fault.parse("reset")), 42);
+    channel = new EmbeddedChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 2));
+    assertThat(channel.isOpen()).as("the PROXY header and the TLS handshake go first").isTrue();
+    channel.pipeline().fireUserEventTriggered(GatePassed.INSTANCE);
+    assertThat(channel.isOpen()).as("one gate of two").isTrue();
+    channel.pipeline().fireUserEventTriggered(GatePassed.INSTANCE);
+    assertThat(channel.isOpen()).isFalse();
   }
 
   @Test
