@@ -10,12 +10,25 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Keeps a copy of every message the server receives, in order, until cleared. Thread-safe. */
+/**
+ * Keeps a copy of the messages the server receives, in order, until cleared: at most {@link #LIMIT},
+ * so that a test that drives load through the server does not fill its heap. Thread-safe.
+ */
 final class MessageRecorder implements MessageListener {
+  /** Enough for any test that looks at what it sent; the ones past it are counted. */
+  static final int LIMIT = 100_000;
+
   private final List<ReceivedMessage> messages = new ArrayList<>();
+  private long dropped;
 
   @Override
   public void received(Channel channel, SocketAddress sender, ByteBuf buffer, int index, int length) {
+    synchronized (messages) {
+      if (messages.size() >= LIMIT) {
+        dropped++;
+        return;
+      }
+    }
     byte[] bytes = new byte[length];
     buffer.getBytes(index, bytes);
     Protocol protocol = channel instanceof DatagramChannel ? Protocol.UDP : Protocol.TCP;
@@ -35,9 +48,17 @@ final class MessageRecorder implements MessageListener {
     }
   }
 
+  /** Messages received but not kept, past {@link #LIMIT}, since the last clear. */
+  long dropped() {
+    synchronized (messages) {
+      return dropped;
+    }
+  }
+
   void clear() {
     synchronized (messages) {
       messages.clear();
+      dropped = 0;
     }
   }
 }

@@ -38,6 +38,7 @@ public final class Tsecho implements AutoCloseable {
   private final TsechoServer server;
   private final ServerConfig config;
   private final MessageRecorder recorder;
+  private boolean closed;
 
   private Tsecho(TsechoServer server, ServerConfig config, MessageRecorder recorder) {
     this.server = server;
@@ -92,6 +93,7 @@ public final class Tsecho implements AutoCloseable {
 
   /** As {@link #fault(String)}, with a fault already parsed. */
   public synchronized void fault(Fault fault) {
+    requireOpen();
     List<Fault> faults = new ArrayList<>(server.faults().active());
     faults.add(Objects.requireNonNull(fault, "fault"));
     setFaults(faults);
@@ -103,12 +105,14 @@ public final class Tsecho implements AutoCloseable {
    * @throws IllegalArgumentException when no listener can take one of the faults
    */
   public synchronized void setFaults(List<Fault> faults) {
+    requireOpen();
     new FaultSettings(faults, server.faults().seed()).requireApplicable(config.listeners());
     server.faults().set(faults);
   }
 
   /** Removes every fault; connections already open keep the faults they drew when they opened. */
   public synchronized void clearFaults() {
+    requireOpen();
     server.faults().clear();
   }
 
@@ -129,12 +133,18 @@ public final class Tsecho implements AutoCloseable {
 
   /**
    * The messages received since the server started or {@link #clearReceived()}, in the order the
-   * server received them.
+   * server received them: the first {@value MessageRecorder#LIMIT}, and {@link #receivedNotKept()}
+   * counts the others.
    *
    * @throws IllegalStateException unless the builder asked for {@link Builder#recordReceived()}
    */
   public List<ReceivedMessage> received() {
     return recorder().snapshot();
+  }
+
+  /** Messages received past the first {@value MessageRecorder#LIMIT} since the last clear, and so not kept. */
+  public long receivedNotKept() {
+    return recorder().dropped();
   }
 
   /** Forgets the messages received so far. */
@@ -151,8 +161,15 @@ public final class Tsecho implements AutoCloseable {
 
   /** Stops accepting, lets each connection answer what it has read, closes everything and frees the threads. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     server.close();
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("this tsecho server is closed: faults can no longer be set");
+    }
   }
 
   /** Collects a server's settings; {@link #start()} validates them and starts it. */

@@ -38,9 +38,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>In a static field, one server serves every test of the class and of its {@code @Nested}
- * classes; in an instance field, each test gets its own. Faults a test sets are cleared after it, and {@link #received()} holds only what
- * the current test sent. Tests that share a static server should therefore run one at a time (the
- * default); tests that run concurrently each need their own server, from an instance field.
+ * classes; in an instance field, each test gets its own. Faults a test sets are cleared after it,
+ * and {@link #received()} holds only what the current test sent. So one extension serves one test
+ * at a time: tests that run concurrently each need their own, from an instance field of a class
+ * with the default lifecycle. Two tests running at once on the same extension (a static field, or
+ * {@code @TestInstance(PER_CLASS)}) fail at their start with an {@link IllegalStateException}.
  *
  * <p>The UDP limits against reflection and amplification are lifted, since only loopback clients
  * can reach the server.
@@ -59,6 +61,9 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   private boolean perClass;
   /** Classes begun and not finished: the test class and the @Nested classes within it, which share its server. */
   private int openClasses;
+  /** The unique id of the test being served, or null between tests; and its name, for messages. */
+  private String testRunning;
+  private String testRunningName;
 
   /** The stamp service on TCP and UDP at 127.0.0.1, on a free port. */
   public TsechoExtension() {}
@@ -180,14 +185,22 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
+  public synchronized void beforeAll(ExtensionContext context) {
     perClass = true;
     openClasses++;
     start();
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
+  public synchronized void beforeEach(ExtensionContext context) {
+    // The messages and faults are the current test's: two at once would see each other's.
+    if (testRunning != null) {
+      throw new IllegalStateException("one TsechoExtension serves one test at a time, and " + testRunningName
+          + " is running: give each concurrent test its own (an instance field, the default lifecycle), or run"
+          + " these tests one at a time (@Execution(SAME_THREAD))");
+    }
+    testRunning = context.getUniqueId();
+    testRunningName = context.getDisplayName();
     if (server == null) {
       start();
     } else {
@@ -196,7 +209,11 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
+  public synchronized void afterEach(ExtensionContext context) {
+    if (!context.getUniqueId().equals(testRunning)) {
+      return; // a test refused at its start: the one running keeps its server
+    }
+    testRunning = null;
     if (perClass) {
       server.clearFaults();
     } else {
@@ -205,7 +222,7 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
+  public synchronized void afterAll(ExtensionContext context) {
     if (--openClasses == 0) {
       stop();
     }
