@@ -18,6 +18,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One TCP connection of a line client, opened as its settings say: connected, then a PROXY header
@@ -44,7 +45,8 @@ public final class ClientConnection implements Closeable {
     this.trace = trace;
     InputStream rawIn = socket.getInputStream();
     OutputStream rawOut = socket.getOutputStream();
-    if (tlsFailure != null) {
+    // Only TLS 1.3 lets the server refuse the client's certificate after the client's handshake is done.
+    if (tlsFailure != null && socket instanceof SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
       TlsInput tlsIn = new TlsInput(rawIn, tlsFailure);
       rawIn = tlsIn;
       rawOut = new TlsOutput(rawOut, tlsIn);
