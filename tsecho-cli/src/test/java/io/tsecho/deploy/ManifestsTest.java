@@ -65,7 +65,7 @@ class ManifestsTest {
   void anUnknownFieldFailsTheRead(@TempDir Path dir) throws Exception {
     Path typo = dir.resolve("typo.yaml");
     Files.writeString(typo, Files.readString(K8S.resolve("deployment.yaml"))
-        .replace("failureThreshold: 1", "failureTreshold: 1"));
+        .replace("failureThreshold: 2", "failureTreshold: 2"));
     assertThatThrownBy(() -> Manifests.read(typo))
         .hasMessageContaining("fields the model does not know")
         .hasMessageContaining("ReadinessProbe: [failureTreshold]");

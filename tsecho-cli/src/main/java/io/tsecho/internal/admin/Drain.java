@@ -82,10 +82,15 @@ public final class Drain {
         LOG.atLevel(level).log("draining: {}closing: no new connections, each open one answered and closed", probe);
       }
       boolean cut = waited && awaitCutShort();
-      closeServer.run();
-      health.stopped();
-      LOG.atLevel(level).log("drained in {}{}: every connection answered and closed",
-          text(Duration.ofNanos(nanoClock.getAsLong() - started)), cut ? " (delay cut short)" : "");
+      try {
+        closeServer.run();
+        LOG.atLevel(level).log("drained in {}{}: every connection answered and closed",
+            text(Duration.ofNanos(nanoClock.getAsLong() - started)), cut ? " (delay cut short)" : "");
+      } catch (RuntimeException e) {
+        LOG.error("closing the server failed: {}", e.toString()); // one line: the process ends all the same
+      } finally {
+        health.stopped();
+      }
     } finally {
       try {
         if (admin != null) {
