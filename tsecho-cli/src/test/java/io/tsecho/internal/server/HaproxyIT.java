@@ -1,27 +1,23 @@
 package io.tsecho.internal.server;
 
+import static io.tsecho.testing.Program.HAPROXY;
 import static io.tsecho.testing.Replies.payload;
 import static io.tsecho.testing.Replies.readLine;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsecho.testing.HaproxyProcess;
+import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TsechoProcess;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code send-proxy} (v1). The client connects from 127.0.0.2, so that the address it really had
  * differs from the proxy's, and the server's log must name it. .ci/run installs haproxy.
  */
+@RequiresPrograms(HAPROXY)
 class HaproxyIT {
   private static final long WAIT_MILLIS = 15_000;
   private static final String REFUSALS = "connections closed for a missing, bad or untrusted PROXY header";
-  private static Path haproxy;
   private static TsechoProcess server;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    haproxy = assumeProgram("haproxy", "haproxy");
     // -v: the debug line of each header, where the unique ID shows.
     server = TsechoProcess.serve("--listen", "stamp/tcp/127.0.0.1:0", "--proxy-protocol", "required", "-v");
   }
@@ -54,21 +49,9 @@ class HaproxyIT {
     }
   }
 
-  /** Skips the class, saying why, when a program the test talks to is not installed. */
-  private static Path assumeProgram(String name, String debianPackage) {
-    for (String directory : (System.getenv("PATH") + File.pathSeparator + "/usr/sbin:/sbin").split(File.pathSeparator)) {
-      Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    Assumptions.assumeTrue(false, name + " is not installed (Debian package: " + debianPackage + "); skipping");
-    return null;
-  }
-
   @Test
   void sendProxyV2NamesTheRealClientWithItsChecksumAndUniqueId() throws Exception {
-    try (Haproxy proxy = Haproxy.start(haproxy, dir, server.port(),
+    try (HaproxyProcess proxy = haproxyTo(server.port(),
         "send-proxy-v2 proxy-v2-options crc32c,unique-id", "unique-id-format tsecho-%ci-%cp")) {
       int clientPort = exchangeThrough(proxy);
       assertLogged(line -> line.contains("closed stamp/tcp peer=127.0.0.2:" + clientPort + " via=127.0.0.1:"),
@@ -81,7 +64,7 @@ class HaproxyIT {
   @Test
   void sendProxyV2HealthChecksAreServedAsTheProxysOwnConnections() throws Exception {
     int checksBefore = count(HaproxyIT::isHealthCheck);
-    try (Haproxy proxy = Haproxy.start(haproxy, dir, server.port(),
+    try (HaproxyProcess proxy = haproxyTo(server.port(),
         "send-proxy-v2 check inter 200ms check-send-proxy", "")) {
       waitFor(() -> count(HaproxyIT::isHealthCheck) >= checksBefore + 2, "two health checks answered with LOCAL headers");
       int clientPort = exchangeThrough(proxy);
@@ -96,7 +79,7 @@ class HaproxyIT {
   void aBackendWithoutSendProxyGetsItsClientsClosedWithoutAReply() throws Exception {
     try (TsechoProcess strict = TsechoProcess.serve("--listen", "stamp/tcp/127.0.0.1:0", "--proxy-protocol", "required")
             .expectLog(REFUSALS);
-        Haproxy proxy = Haproxy.start(haproxy, dir, strict.port(), "", "")) {
+        HaproxyProcess proxy = haproxyTo(strict.port(), "", "")) {
       try (Socket client = new Socket()) {
         client.setSoTimeout(10_000);
         client.bind(new InetSocketAddress("127.0.0.2", 0));
@@ -114,7 +97,7 @@ class HaproxyIT {
 
   @Test
   void sendProxyV1NamesTheRealClient() throws Exception {
-    try (Haproxy proxy = Haproxy.start(haproxy, dir, server.port(), "send-proxy", "")) {
+    try (HaproxyProcess proxy = haproxyTo(server.port(), "send-proxy", "")) {
       int clientPort = exchangeThrough(proxy);
       assertLogged(line -> line.contains("closed stamp/tcp peer=127.0.0.2:" + clientPort + " via=127.0.0.1:"),
           "the connection's line names the client and the proxy");
@@ -129,7 +112,7 @@ class HaproxyIT {
   }
 
   /** One line through the proxy from 127.0.0.2; returns the client's port. */
-  private static int exchangeThrough(Haproxy proxy) throws IOException {
+  private static int exchangeThrough(HaproxyProcess proxy) throws IOException {
     try (Socket client = new Socket()) {
       client.setSoTimeout(10_000);
       client.bind(new InetSocketAddress("127.0.0.2", 0));
@@ -158,96 +141,20 @@ class HaproxyIT {
     }
   }
 
-  /** HAProxy in the foreground, a frontend on a loopback port it was given, one backend server: tsecho. */
-  private static final class Haproxy implements AutoCloseable {
-    private static final int ATTEMPTS = 3;
-    private static final Pattern BIND_FAILED = Pattern.compile("cannot bind|Address already in use");
-
-    private final Process process;
-    private final int port;
-    private final Path output;
-
-    private Haproxy(Process process, int port, Path output) {
-      this.process = process;
-      this.port = port;
-      this.output = output;
-    }
-
-    /**
-     * Starts HAProxy and waits until its frontend accepts connections. The frontend's port is found
-     * free just before; if another program takes it meanwhile, HAProxy fails to bind and is started
-     * again on another, at most {@value #ATTEMPTS} times.
-     */
-    static Haproxy start(Path executable, Path dir, int backendPort, String serverOptions, String frontendOptions)
-        throws Exception {
-      for (int attempt = 1; ; attempt++) {
-        int port = freePort();
-        Path config = dir.resolve("haproxy-" + attempt + ".cfg");
-        Files.writeString(config, String.join("\n", List.of(
-            "global",
-            "    maxconn 100",
-            "defaults",
-            "    mode tcp",
-            "    timeout connect 5s",
-            "    timeout client 30s",
-            "    timeout server 30s",
-            "frontend fe",
-            "    bind 127.0.0.1:" + port,
-            "    " + frontendOptions,
-            "    default_backend be",
-            "backend be",
-            "    server tsecho 127.0.0.1:" + backendPort + " " + serverOptions,
-            "")), UTF_8);
-        Path output = dir.resolve("haproxy-" + attempt + ".log");
-        Process process = new ProcessBuilder(executable.toString(), "-db", "-f", config.toString())
-            .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        Haproxy proxy = new Haproxy(process, port, output);
-        if (proxy.awaitListening()) {
-          return proxy;
-        }
-        proxy.close();
-        if (attempt == ATTEMPTS || !BIND_FAILED.matcher(proxy.output()).find()) {
-          throw new AssertionError("haproxy did not start:\n" + proxy.output());
-        }
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        return socket.getLocalPort();
-      }
-    }
-
-    /** Waits for the frontend to accept a connection, or for HAProxy to exit. */
-    private boolean awaitListening() throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (process.isAlive() && System.nanoTime() - deadline < 0) {
-        try (Socket probe = new Socket()) {
-          probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-          return true;
-        } catch (IOException notYet) {
-          Thread.sleep(50);
-        }
-      }
-      return false;
-    }
-
-    int port() {
-      return port;
-    }
-
-    String output() throws IOException {
-      return Files.exists(output) ? Files.readString(output, UTF_8) : "";
-    }
-
-    /** Stops HAProxy: SIGTERM, then SIGKILL if it has not gone within 5 s. */
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    }
+  /** HAProxy with a frontend on a free loopback port and one backend server: tsecho. */
+  private HaproxyProcess haproxyTo(int backendPort, String serverOptions, String frontendOptions) throws Exception {
+    return HaproxyProcess.start(dir, port -> String.join("\n", List.of(
+        "defaults",
+        "    mode tcp",
+        "    timeout connect 5s",
+        "    timeout client 30s",
+        "    timeout server 30s",
+        "frontend fe",
+        "    bind 127.0.0.1:" + port,
+        "    " + frontendOptions,
+        "    default_backend be",
+        "backend be",
+        "    server tsecho 127.0.0.1:" + backendPort + " " + serverOptions,
+        "")));
   }
 }
