@@ -174,7 +174,8 @@ class ClientTlsIT {
       // reach it before the alert is read: TCP decides which the client sees.
       String line = "tsecho: TLS handshake with 127\\.0\\.0\\.1:" + port + " failed: (the server asks for a client"
           + " certificate: give --tls-cert and --tls-key|the server closed the connection during the handshake)\n";
-      for (Result r : new Result[] {client("anonymous\n", noCertificate, port), ping(noCertificate, port)}) {
+      for (Result r : new Result[] {client("anonymous\n", noCertificate, port), ping(noCertificate, port),
+          bench(noCertificate, port)}) {
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCodes.TLS_FAILED);
         assertThat(r.stderr()).matches(line);
       }

@@ -24,6 +24,9 @@ final class BenchRun {
   private final AtomicInteger unfinished = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopped;
+  /** Connections over TLS 1.3 that failed before their first reply, and the first such failure. */
+  private final AtomicInteger tlsRefusals = new AtomicInteger();
+  private volatile Throwable tlsRefusal;
   private long stoppedAtNanos; // written before the volatile stopped, read after it
   // Set by begin(), once every connection is up and before any request; the event loops see them
   // through the task queue that starts their sending.
@@ -113,5 +116,23 @@ final class BenchRun {
   /** Waits until every connection has finished; false if the time ran out first. */
   boolean awaitFinished(long nanos) throws InterruptedException {
     return finished.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A TLS 1.3 connection failed before its first reply: the server refused its certificate (or its
+   * absence) after the client's side of the handshake was done. Rare, so a shared count will do.
+   */
+  void tlsRefused(Throwable cause) {
+    if (tlsRefusals.getAndIncrement() == 0) {
+      tlsRefusal = cause;
+    }
+  }
+
+  int tlsRefusals() {
+    return tlsRefusals.get();
+  }
+
+  Throwable tlsRefusal() {
+    return tlsRefusal;
   }
 }

@@ -46,6 +46,9 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   private boolean finished;
   /** The run is closing its connections: their end is not a loss. */
   private boolean abandoned;
+  /** Over TLS 1.3, where the server may still refuse the client's certificate after the handshake. */
+  private boolean tls13;
+  private boolean anyReply;
 
   LoadConnection(BenchRun run, int id) {
     this.run = run;
@@ -159,6 +162,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
 
   /** Counts the bytes of a read, once the warm-up is over, like the requests they answer. */
   protected final void received(int bytes, long nowNanos) {
+    anyReply = true;
     if (run.measured(nowNanos)) {
       stats.bytesReceived += bytes;
     }
@@ -289,8 +293,17 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     super.channelInactive(ctx);
   }
 
+  /** Marks this connection as running over TLS 1.3 (see {@link BenchRun#tlsRefused}). */
+  final void overTls13() {
+    tls13 = true;
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (tls13 && !anyReply && !abandoned) {
+      tls13 = false; // counted once, whatever follows the refusal
+      run.tlsRefused(cause);
+    }
     ctx.close();
   }
 }

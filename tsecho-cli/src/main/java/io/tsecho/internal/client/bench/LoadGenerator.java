@@ -195,6 +195,11 @@ public final class LoadGenerator {
     long end = run.nanoTime();
     report(run, last, end, lastReportMillis, total, totalSendLag, everySecond);
 
+    if (!connected.connections.isEmpty() && run.tlsRefusals() == connected.connections.size() && counts.ok() == 0) {
+      // Every connection's handshake passed on our side and was refused on the server's: a handshake failure.
+      throw new ClientException(ClientFailure.TLS_FAILED, connect.tls().failure(run.tlsRefusal(), options.host(),
+          connected.server.getPort(), options.connectTimeout()));
+    }
     boolean stoppedEarly = run.stopped() && (run.limited() || run.stoppedAtNanos() - run.measureEndNanos < 0);
     Duration measured = Duration.ofNanos(Math.max(1, measuredEnd(run, last, end, allFinished, stoppedEarly)
         - run.measureStartNanos));
@@ -278,6 +283,9 @@ public final class LoadGenerator {
             break;
           }
           f.channel().pipeline().replace(AwaitingHandshake.INSTANCE, null, connection);
+          if ("TLSv1.3".equals(f.channel().pipeline().get(SslHandler.class).engine().getSession().getProtocol())) {
+            connection.overTls13();
+          }
         }
         if (f.isSuccess()) {
           channels.add(f.channel());
