@@ -205,11 +205,13 @@ public final class ClientConnection implements Closeable {
         received |= n > 0;
         return n;
       } catch (SSLException | SocketException e) {
-        if (received) {
-          throw e;
-        }
-        throw new TlsHandshakeException(failure.apply(e), e);
+        throw failed(e);
       }
+    }
+
+    /** An error before the first byte came is the handshake's; after it, a lost connection's. */
+    IOException failed(IOException e) {
+      return received ? e : new TlsHandshakeException(failure.apply(e), e);
     }
   }
 
@@ -235,10 +237,7 @@ public final class ClientConnection implements Closeable {
       try {
         out.write(b, off, len);
       } catch (SSLException | SocketException e) {
-        if (input.received) {
-          throw e;
-        }
-        throw new TlsHandshakeException(input.failure.apply(e), e);
+        throw input.failed(e);
       }
     }
   }
