@@ -11,23 +11,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps a copy of the messages the server receives, in order, until cleared: at most {@link #LIMIT},
- * so that a test that drives load through the server does not fill its heap. Thread-safe.
+ * Keeps a copy of the messages the server receives, in order, until cleared: at most {@link #LIMIT}
+ * messages and {@link #LIMIT_BYTES} bytes, so that a test that drives load through the server does
+ * not fill its heap. Thread-safe.
  */
 final class MessageRecorder implements MessageListener {
   /** Enough for any test that looks at what it sent; the ones past it are counted. */
   static final int LIMIT = 100_000;
+  /** Long lines count by their bytes: 64 MiB in all. */
+  static final long LIMIT_BYTES = 64L << 20;
 
   private final List<ReceivedMessage> messages = new ArrayList<>();
   private long dropped;
+  private long bytesKept;
 
   @Override
   public void received(Channel channel, SocketAddress sender, ByteBuf buffer, int index, int length) {
     synchronized (messages) {
-      if (messages.size() >= LIMIT) {
+      if (messages.size() >= LIMIT || bytesKept + length > LIMIT_BYTES) {
         dropped++;
         return;
       }
+      bytesKept += length;
     }
     byte[] bytes = new byte[length];
     buffer.getBytes(index, bytes);
@@ -59,6 +64,7 @@ final class MessageRecorder implements MessageListener {
     synchronized (messages) {
       messages.clear();
       dropped = 0;
+      bytesKept = 0;
     }
   }
 }

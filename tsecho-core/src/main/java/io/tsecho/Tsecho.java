@@ -133,7 +133,7 @@ public final class Tsecho implements AutoCloseable {
 
   /**
    * The messages received since the server started or {@link #clearReceived()}, in the order the
-   * server received them: the first {@value MessageRecorder#LIMIT}, and {@link #receivedNotKept()}
+   * server received them: the first {@value MessageRecorder#LIMIT}, or 64 MiB, and {@link #receivedNotKept()}
    * counts the others.
    *
    * @throws IllegalStateException unless the builder asked for {@link Builder#recordReceived()}
@@ -142,7 +142,7 @@ public final class Tsecho implements AutoCloseable {
     return recorder().snapshot();
   }
 
-  /** Messages received past the first {@value MessageRecorder#LIMIT} since the last clear, and so not kept. */
+  /** Messages received past the first {@value MessageRecorder#LIMIT}, or 64 MiB, since the last clear, and so not kept. */
   public long receivedNotKept() {
     return recorder().dropped();
   }
