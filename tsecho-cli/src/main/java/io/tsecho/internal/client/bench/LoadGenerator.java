@@ -220,9 +220,10 @@ public final class LoadGenerator {
       throw new ClientException(ClientFailure.TIMEOUT, "connecting took until " + now + ", past --start-at "
           + startAt + ": give the shards more time to connect");
     }
-    long wait;
-    while ((wait = Duration.between(Instant.now(), startAt).toMillis()) > 0 && !run.stopped()) {
-      Thread.sleep(Math.min(wait, TimeUnit.NANOSECONDS.toMillis(POLL_NANOS)));
+    // Never early: the wait is rounded up, and the clock read again after each sleep.
+    Duration left;
+    while (!(left = Duration.between(Instant.now(), startAt)).isNegative() && !left.isZero() && !run.stopped()) {
+      Thread.sleep(Math.max(1, Math.min(left.toMillis() + 1, TimeUnit.NANOSECONDS.toMillis(POLL_NANOS))));
     }
   }
 
