@@ -51,6 +51,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,6 +114,7 @@ class TlsServerIT {
   void watchTheLog() {
     level = connectionsLog.getLevel();
     connectionsLog.setLevel(Level.INFO);
+    logLines.list = new CopyOnWriteArrayList<>(); // appended to on the event loops, read here
     logLines.start();
     connectionsLog.addAppender(logLines);
   }
@@ -198,9 +200,7 @@ class TlsServerIT {
   }
 
   private List<String> logged() {
-    synchronized (logLines.list) {
-      return logLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    }
+    return logLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   private String closeLine() throws InterruptedException {
