@@ -273,7 +273,7 @@ public final class LoadGenerator {
               (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress()))).awaitUninterruptibly();
         }
         if (f.isSuccess() && tls) {
-          Future<Channel> handshake = handshake(f.channel(), address);
+          Future<Channel> handshake = handshake(f.channel(), address, connection);
           if (!handshake.isSuccess()) {
             f.channel().close().awaitUninterruptibly();
             if (firstFailure == null) {
@@ -282,10 +282,6 @@ public final class LoadGenerator {
             }
             server = address; // it answered: the next connections go there too, and fail or not on their own
             break;
-          }
-          f.channel().pipeline().replace(AwaitingHandshake.INSTANCE, null, connection);
-          if ("TLSv1.3".equals(f.channel().pipeline().get(SslHandler.class).engine().getSession().getProtocol())) {
-            connection.overTls13();
           }
         }
         if (f.isSuccess()) {
@@ -315,10 +311,24 @@ public final class LoadGenerator {
   }
 
   /** Puts TLS in front of a connected channel and waits for its handshake, at most the connect time-out. */
-  private Future<Channel> handshake(Channel ch, InetSocketAddress address) {
+  /**
+   * Runs the handshake, and puts the load connection in the pipeline the moment it succeeds, on the
+   * event loop: over TLS 1.3 the server's refusal can follow in the same read, and must find it there.
+   */
+  private Future<Channel> handshake(Channel ch, InetSocketAddress address, LoadConnection connection) {
     SslHandler tls = connect.tls().newHandler(ch.alloc(), options.host(), address.getPort());
     tls.setHandshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()));
-    ch.pipeline().addFirst(TLS, tls);
+    ch.eventLoop().submit(() -> {
+      ch.pipeline().addFirst(TLS, tls); // starts the handshake, which cannot end before the listener is on it
+      tls.handshakeFuture().addListener(done -> {
+        if (done.isSuccess()) {
+          ch.pipeline().replace(AwaitingHandshake.INSTANCE, null, connection);
+          if ("TLSv1.3".equals(tls.engine().getSession().getProtocol())) {
+            connection.overTls13();
+          }
+        }
+      });
+    }).awaitUninterruptibly();
     return tls.handshakeFuture().awaitUninterruptibly();
   }
 
