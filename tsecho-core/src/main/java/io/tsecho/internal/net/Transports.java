@@ -1,8 +1,10 @@
 package io.tsecho.internal.net;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -14,15 +16,22 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.tsecho.config.Transport;
 
-/** A transport ready to use: the event-loop flavour and the channel classes that go with it. */
+/**
+ * A transport ready to use: the event-loop flavour and the channel classes that go with it.
+ *
+ * @param notSentLowWatermark the socket option {@code TCP_NOTSENT_LOWAT}, or null where the
+ *     transport cannot set it (NIO: the JDK has no such option)
+ */
 public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-    Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+    Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel,
+    ChannelOption<Long> notSentLowWatermark) {
 
   /**
    * Picks the transport for a setting.
@@ -55,16 +64,16 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
 
   private static Transports epoll() {
     return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
-        EpollDatagramChannel.class);
+        EpollDatagramChannel.class, EpollChannelOption.TCP_NOTSENT_LOWAT);
   }
 
   private static Transports ioUring() {
     return new Transports("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-        IoUringSocketChannel.class, IoUringDatagramChannel.class);
+        IoUringSocketChannel.class, IoUringDatagramChannel.class, IoUringChannelOption.TCP_NOTSENT_LOWAT);
   }
 
   private static Transports nio() {
     return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
-        NioDatagramChannel.class);
+        NioDatagramChannel.class, null);
   }
 }

@@ -99,6 +99,9 @@ final class Bootstraps {
     if (config.sendBufferSize() > 0) {
       bootstrap.childOption(ChannelOption.SO_SNDBUF, config.sendBufferSize());
     }
+    if (transport.notSentLowWatermark() != null) {
+      bootstrap.childOption(transport.notSentLowWatermark(), TsechoServer.NOT_SENT_LOW_WATERMARK);
+    }
     return bootstrap;
   }
 

@@ -219,6 +219,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (writeTimer != null && ctx.channel().isWritable()) {
+      // The socket took enough to go below the low watermark: progress, even if resuming queues more at once.
+      writeProgressNanos = ctx.executor().ticker().nanoTime();
+    }
     if (!closing) {
       if (ctx.channel().isWritable()) {
         if (paused) {

@@ -56,6 +56,14 @@ public final class TsechoServer implements AutoCloseable {
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
   /**
+   * Replies the kernel holds per connection beyond what the client's window lets it send
+   * ({@code TCP_NOTSENT_LOWAT}). Without it a client that reads slowly leaves megabytes in the
+   * kernel, and the server sees its writes progress only once half of that has drained, which at a
+   * few KiB/s takes longer than the write time-out.
+   */
+  static final long NOT_SENT_LOW_WATERMARK = 128 * 1024;
+
+  /**
    * Replies queued on a UDP socket above which new ones are dropped: room for one read batch of
    * large datagrams, so that only a socket the kernel cannot drain drops replies.
    */

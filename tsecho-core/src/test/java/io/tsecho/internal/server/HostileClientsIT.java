@@ -312,6 +312,32 @@ class HostileClientsIT {
   }
 
   /**
+   * The same with the kernel's own buffer sizes, which grow to megabytes on loopback: a client that
+   * reads 128 KiB/s must show the server progress well within its write time-out. Without a bound
+   * on the replies the kernel keeps unsent, the server waited for a third of its send buffer to
+   * drain before it could write again, and closed such a reader.
+   */
+  @Test
+  void aClientThatReadsSlowlyShowsProgressWhateverTheKernelBuffers() throws Exception {
+    int lines = 48_000; // 5.9 MB of replies: more than the kernel's buffers hold, so the server stays paused
+    try (TestServer server = TestServer.start(Transport.AUTO, b -> b.writeTimeout(Duration.ofSeconds(2)));
+        Socket s = connect(server, 128 * 1024)) {
+      byte[] chunk = ("k".repeat(99) + "\n").repeat(100).getBytes(ISO_8859_1);
+      writeAll(s, chunk, lines / 100, new AtomicLong());
+      InputStream in = s.getInputStream();
+      long read = 0;
+      byte[] sip = new byte[32 * 1024];
+      for (int round = 0; round < 24; round++) { // 6 s, three write time-outs
+        Thread.sleep(250);
+        read += in.readNBytes(sip, 0, sip.length);
+      }
+      read += in.readAllBytes().length;
+      assertThat(read).as("every reply, and no error line").isEqualTo((long) lines * (CTIME_PREFIX_LENGTH + 100));
+      assertThat(server.server().connectionStats().closed(CloseReason.WRITE_TIMEOUT)).isZero();
+    }
+  }
+
+  /**
    * A trailing piece after a read batch that ended at its per-batch limit is answered on every
    * transport, whether or not the transport reads again by itself.
    */
