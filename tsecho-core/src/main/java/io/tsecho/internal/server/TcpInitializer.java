@@ -1,6 +1,7 @@
 package io.tsecho.internal.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -23,6 +24,8 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   private final int gates;
   private final RefuseHandler refuse;
   private final WhoamiHeader whoami;
+  /** One listener for every connection's close, rather than a lambda held by each. */
+  private final ChannelFutureListener closed;
 
   TcpInitializer(Listener listener, ServerContext server, ListenerEvents events, List<ConnectionStage> stages) {
     this.listener = listener;
@@ -32,6 +35,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
     this.whoami = new WhoamiHeader(server.config().instance());
+    this.closed = f -> server.open().decrementAndGet();
   }
 
   /** The refusal log shared by the TCP listeners of one server. */
@@ -51,7 +55,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
       return;
     }
     events.accepted(ch.eventLoop());
-    ch.closeFuture().addListener(f -> server.open().decrementAndGet());
+    ch.closeFuture().addListener(closed);
     server.connections().add(ch);
     for (ConnectionStage stage : stages) {
       ChannelHandler handler = stage.newHandler(ch);
