@@ -14,6 +14,7 @@ runs="${1:-3}"
 secs="${RUN_SECONDS:-10}"; conns="${CONNS:-20}"; share="${SHARE:-0.15}"; warmup="${WARMUP:-3s}"
 cd "$root"
 ./mvnw -B -q -DskipTests package >&2
+./tsecho --version > /dev/null # makes its class-data archive now, not while the server is timed
 
 log="$(mktemp -t tsecho-rate-server.XXXXXX)"
 port=$((20000 + RANDOM % 10000))

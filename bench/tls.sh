@@ -14,6 +14,7 @@ rounds="${2:-3}"
 warmup="${WARMUP:-10}" # seconds: the JDK's EC and AES code needs its JIT
 cd "$root"
 ./mvnw -B -q -DskipTests package >&2
+./tsecho --version > /dev/null # its class-data archive is made now, not while a server is timed
 work="$(mktemp -d)"
 cp target/tsecho.jar "$work/" # a build during the run must not change the jar under it
 cp="$work/tsecho.jar"

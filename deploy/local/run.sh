@@ -31,6 +31,7 @@ for program in haproxy curl; do
   fi
 done
 haproxy_bin="$(command -v haproxy || echo /usr/sbin/haproxy)"
+"$tsecho" --version > /dev/null # builds once (and makes the class-data archive) before three start at once
 
 stop_all() {
   # Only the processes started here, by their ids: newest first, so the proxy goes before its servers.

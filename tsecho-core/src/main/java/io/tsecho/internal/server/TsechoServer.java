@@ -58,7 +58,7 @@ public final class TsechoServer implements AutoCloseable {
   /**
    * Replies the kernel holds per connection beyond what the client's window lets it send
    * ({@code TCP_NOTSENT_LOWAT}). Without it a client that reads slowly leaves megabytes in the
-   * kernel, and the server sees its writes progress only once half of that has drained, which at a
+   * kernel, and the server sees its writes progress only once a third of that has drained, which at a
    * few KiB/s takes longer than the write time-out.
    */
   static final long NOT_SENT_LOW_WATERMARK = 128 * 1024;

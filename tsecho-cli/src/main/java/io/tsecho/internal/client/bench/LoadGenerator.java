@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.tsecho.internal.client.ClientException;
 import io.tsecho.internal.client.ClientFailure;
 import io.tsecho.internal.client.ConnectOptions;
@@ -29,6 +30,7 @@ import io.tsecho.internal.net.ProxyHeader;
 import io.tsecho.internal.net.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -310,26 +312,36 @@ public final class LoadGenerator {
     return new Connections(connections, channels, server, failed);
   }
 
-  /** Puts TLS in front of a connected channel and waits for its handshake, at most the connect time-out. */
   /**
-   * Runs the handshake, and puts the load connection in the pipeline the moment it succeeds, on the
-   * event loop: over TLS 1.3 the server's refusal can follow in the same read, and must find it there.
+   * Puts TLS in front of a connected channel and waits for its handshake, which the connect time-out
+   * bounds. The load connection joins the pipeline the moment the handshake succeeds, on the event
+   * loop: over TLS 1.3 the server's refusal can follow in the same read, and must find it there.
    */
   private Future<Channel> handshake(Channel ch, InetSocketAddress address, LoadConnection connection) {
     SslHandler tls = connect.tls().newHandler(ch.alloc(), options.host(), address.getPort());
     tls.setHandshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()));
-    ch.eventLoop().submit(() -> {
-      ch.pipeline().addFirst(TLS, tls); // starts the handshake, which cannot end before the listener is on it
-      tls.handshakeFuture().addListener(done -> {
-        if (done.isSuccess()) {
+    Promise<Channel> done = ch.eventLoop().newPromise();
+    // A channel closed before the handshake starts never starts it: the close ends the wait instead.
+    ch.closeFuture().addListener(f -> done.tryFailure(new ClosedChannelException()));
+    ch.eventLoop().execute(() -> {
+      try {
+        ch.pipeline().addFirst(TLS, tls); // starts the handshake, which cannot end before the listener is on it
+        tls.handshakeFuture().addListener(handshake -> {
+          if (!handshake.isSuccess()) {
+            done.tryFailure(handshake.cause());
+            return;
+          }
           ch.pipeline().replace(AwaitingHandshake.INSTANCE, null, connection);
           if ("TLSv1.3".equals(tls.engine().getSession().getProtocol())) {
             connection.overTls13();
           }
-        }
-      });
-    }).awaitUninterruptibly();
-    return tls.handshakeFuture().awaitUninterruptibly();
+          done.trySuccess(ch);
+        });
+      } catch (RuntimeException e) {
+        done.tryFailure(e);
+      }
+    });
+    return done.awaitUninterruptibly();
   }
 
   private Bootstrap bootstrap(Transports transport, EventLoopGroup group, ChannelHandler connection) {
