@@ -103,6 +103,17 @@ class HostileClientsIT {
     }
   }
 
+  /** Reads {@code sip} bytes every 250 ms for {@code rounds} rounds, then the rest to the end; returns the bytes read. */
+  private static long readSlowlyThenAll(InputStream in, int sip, int rounds) throws IOException, InterruptedException {
+    long read = 0;
+    byte[] buffer = new byte[sip];
+    for (int round = 0; round < rounds; round++) {
+      Thread.sleep(250);
+      read += in.readNBytes(buffer, 0, sip);
+    }
+    return read + in.readAllBytes().length;
+  }
+
   private Future<?> writeAll(Socket s, byte[] chunk, int times, AtomicLong written) {
     return pool.submit(() -> {
       OutputStream out = s.getOutputStream();
@@ -296,16 +307,8 @@ class HostileClientsIT {
         Socket s = connect(server, 64 * 1024)) {
       byte[] chunk = ("s".repeat(99) + "\n").repeat(100).getBytes(ISO_8859_1);
       writeAll(s, chunk, lines / 100, new AtomicLong());
-      InputStream in = s.getInputStream();
-      long replyBytes = (long) lines * (CTIME_PREFIX_LENGTH + 100);
-      long read = 0;
-      byte[] sip = new byte[64 * 1024];
-      for (int round = 0; round < 20; round++) {
-        Thread.sleep(250);
-        read += in.readNBytes(sip, 0, sip.length);
-      }
-      read += in.readAllBytes().length;
-      assertThat(read).as("every reply, and no error line").isEqualTo(replyBytes);
+      long read = readSlowlyThenAll(s.getInputStream(), 64 * 1024, 20);
+      assertThat(read).as("every reply, and no error line").isEqualTo((long) lines * (CTIME_PREFIX_LENGTH + 100));
       assertThat(server.server().connectionStats().closed(CloseReason.WRITE_TIMEOUT)).isZero();
       assertThat(server.server().connectionStats().closed(CloseReason.IDLE_TIMEOUT)).isZero();
     }
@@ -325,14 +328,7 @@ class HostileClientsIT {
         Socket s = connect(server, 128 * 1024)) {
       byte[] chunk = ("k".repeat(99) + "\n").repeat(100).getBytes(ISO_8859_1);
       writeAll(s, chunk, lines / 100, new AtomicLong());
-      InputStream in = s.getInputStream();
-      long read = 0;
-      byte[] sip = new byte[32 * 1024];
-      for (int round = 0; round < 24; round++) { // 6 s, three write time-outs
-        Thread.sleep(250);
-        read += in.readNBytes(sip, 0, sip.length);
-      }
-      read += in.readAllBytes().length;
+      long read = readSlowlyThenAll(s.getInputStream(), 32 * 1024, 24); // 6 s, three write time-outs
       assertThat(read).as("every reply, and no error line").isEqualTo((long) lines * (CTIME_PREFIX_LENGTH + 100));
       assertThat(server.server().connectionStats().closed(CloseReason.WRITE_TIMEOUT)).isZero();
     }
