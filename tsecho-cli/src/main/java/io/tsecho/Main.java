@@ -10,7 +10,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    int code = TsechoCommand.commandLine(out, err).execute(args);
+    int code = TsechoCommand.commandLineFor(args, out, err).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -15,7 +15,7 @@ import picocli.CommandLine.TypeConversionException;
  * the listening line and a failure's one line, stay plain text in both, for scripts and people.
  */
 enum LogFormat {
-  /** {@code logback.xml}: a line of text an event, for people. */
+  /** {@link TextLogging}: a line of text an event, for people. */
   TEXT,
   /**
    * {@code logback-json.xml}: one JSON object a line, written by Logback's own {@code JsonEncoder},
@@ -30,7 +30,7 @@ enum LogFormat {
   /** Sets the logging up for this format; before {@link LogLevels#apply}, which it would undo. */
   void apply() {
     if (this == TEXT) {
-      return; // logback.xml is read at start
+      return; // set up at start, by TextLogging
     }
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (!(factory instanceof LoggerContext)) {

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Logger;
 import io.tsecho.internal.net.SocketTrace;
 import org.slf4j.LoggerFactory;
 
-/** Applies {@code -q} and {@code -v} to the logging set up by {@code logback.xml}. */
+/** Applies {@code -q} and {@code -v} to the logging set up at start. */
 final class LogLevels {
   private LogLevels() {}
 

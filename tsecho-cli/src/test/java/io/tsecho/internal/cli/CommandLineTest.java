@@ -14,7 +14,30 @@ class CommandLineTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return TsechoCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return TsechoCommand.commandLineFor(args, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void aRunOfOneCommandBuildsOnlyThatCommand() {
+    String[] args = {"serve", "--port", "0"};
+    assertThat(TsechoCommand.commandLineFor(args, new PrintWriter(out), new PrintWriter(err)).getSubcommands())
+        .containsOnlyKeys("serve");
+    assertThat(TsechoCommand.commandLineFor(new String[] {"help", "serve"}, new PrintWriter(out), new PrintWriter(err))
+        .getSubcommands()).containsOnlyKeys("serve", "client", "ping", "bench", "help");
+  }
+
+  @Test
+  void helpOfOneCommandShowsItsUsage() {
+    assertThat(run("help", "ping")).isZero();
+    assertThat(out.toString()).startsWith("Usage: tsecho ping ");
+  }
+
+  @Test
+  void aMistypedCommandGetsTheNearestName() {
+    assertThat(run("serv")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).isEqualTo("tsecho: Unmatched argument at index 0: 'serv'\n"
+        + "Did you mean: tsecho serve?\n"
+        + "Try 'tsecho --help' for more information.\n");
   }
 
   @Test
