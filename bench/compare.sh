@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the shared performance harness against the C reference server and tsecho back to back, in
-# one sitting, and writes the table of ratios that bench/RESULTS.md quotes. Not part of ./mvnw verify:
-# it pins processes to cores 0 and 1 and takes about 8 minutes (--quick: about 2).
+# one sitting, and writes the table of ratios that bench/RESULTS.md quotes; then the TLS rows,
+# tsecho over TLS 1.3 against HAProxy terminating TLS in front of the C server (bench/tls.sh). Not
+# part of ./mvnw verify: it pins processes to cores 0 and 1 and takes about 16 minutes (--quick:
+# about 4; --no-tls: 8).
 #
-# usage: bench/compare.sh [--quick] [--admin]
+# usage: bench/compare.sh [--quick] [--admin] [--no-tls]
 #   --admin     run tsecho with its admin endpoint on (--admin 127.0.0.1:0): metrics counted on the
 #               hot path, to compare with a run without it
+#   --no-tls    leave out the TLS rows (they need haproxy and openssl)
 #   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py
 #               (default: ../shared/perf beside this checkout). It is copied and built under
 #               bench/results/<stamp>/perf, so the original is only read.
@@ -17,11 +20,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 perf_src="${PERF_DIR:-$root/../shared/perf}"
 quick=false
 admin=()
+tls=true
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
     --admin) admin=(--admin 127.0.0.1:0) ;;
-    *) echo "usage: bench/compare.sh [--quick] [--admin]" >&2; exit 2 ;;
+    --no-tls) tls=false ;;
+    *) echo "usage: bench/compare.sh [--quick] [--admin] [--no-tls]" >&2; exit 2 ;;
   esac
 done
 if $quick; then
@@ -75,6 +80,7 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 taskset -c 0 "$perf/ref/ref-epoll-ts" -p "$port" --no-udp 2> "$out/client-server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
 sleep 0.5
 for cfg in 100x16 1x1; do
   c="${cfg%x*}"; d="${cfg#*x}"
@@ -86,7 +92,17 @@ for cfg in 100x16 1x1; do
   done
 done
 kill "$server"; wait "$server" 2>/dev/null || true
-trap - EXIT
+trap - EXIT INT TERM
 
 python3 "$root/bench/summarize.py" "$out" | tee "$out/table.md"
+
+if $tls; then
+  echo >&2
+  if $quick; then
+    WARMUP=3 PERF_DIR="$perf" bash "$root/bench/tls.sh" 3 1 | tee "$out/tls.txt"
+  else
+    PERF_DIR="$perf" bash "$root/bench/tls.sh" | tee "$out/tls.txt"
+  fi
+  { echo; sed -n '/^Medians over/,$p' "$out/tls.txt"; } >> "$out/table.md"
+fi
 echo "results: $out" >&2
