@@ -4,7 +4,9 @@
 # first a closed loop, then a fixed rate at a share (default 15 %) of the closed loop's throughput.
 # At that load the server is mostly idle, so a generator that sends on time reports latencies no
 # worse than the closed loop's. Goal: rate-mode p50 within 1.2x and p99 within 2x of the closed
-# loop's. Each run prints both reports' figures and the generator's own send lag.
+# loop's. Each run prints both reports' figures and the generator's own send lag, then the same two
+# loads from bench/rate-floor.c, a one-thread C generator paced by the same kind of timer: what this
+# machine's timers and wake-ups allow any generator (left out when there is no C compiler).
 # Not part of ./mvnw verify.
 #
 # usage: bench/rate-accuracy.sh [RUNS]      (RUN_SECONDS, CONNS, SHARE, WARMUP override the load)
@@ -26,6 +28,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 grep -q listening "$log" || { cat "$log" >&2; exit 1; }
+
+floor=
+if command -v cc > /dev/null; then
+  floor="$(mktemp -t tsecho-rate-floor.XXXXXX)"
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -f "$log" "$floor"' EXIT
+  cc -O2 -o "$floor" bench/rate-floor.c
+fi
 
 bench() {
   taskset -c 1 ./tsecho bench 127.0.0.1 "$port" --threads 1 -c "$conns" -d 1 -t "${secs}s" --warmup "$warmup" \
@@ -51,4 +60,15 @@ print(f"run {run}: closed loop {closed['requests_per_s']:.0f}/s p50 {c['p50_us']
       + ("" if closed["ok"] and fixed["ok"] else
          f" (errors: closed loop {closed['errors']['total']}, --rate {fixed['errors']['total']})"))
 PY
+  if [[ -n "$floor" ]]; then
+    c_closed="$(taskset -c 1 "$floor" "$port" "$conns" 0 "$secs")"
+    c_fixed="$(taskset -c 1 "$floor" "$port" "$conns" "$rate" "$secs")"
+    python3 - "$run" "$c_closed" "$c_fixed" <<'PY'
+import re, sys
+run, closed, fixed = sys.argv[1:]
+c = [float(v) for v in re.search(r"p50 ([\d.]+) p99 ([\d.]+)", closed).groups()]
+f = [float(v) for v in re.search(r"p50 ([\d.]+) p99 ([\d.]+)", fixed).groups()]
+print(f"run {run}, C floor: {closed} | {fixed} | ratio p50 {f[0] / c[0]:.2f}x p99 {f[1] / c[1]:.2f}x")
+PY
+  fi
 done
