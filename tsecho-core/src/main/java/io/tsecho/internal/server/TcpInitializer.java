@@ -7,8 +7,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
+import io.tsecho.config.Service;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,7 +25,12 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   private final List<ConnectionStage> stages;
   private final int gates;
   private final RefuseHandler refuse;
-  private final WhoamiHeader whoami;
+  /** The settings of this listener's connections, made once for all of them. */
+  private final ConnectionSettings settings;
+  /** For stamp and whoami listeners, their own settings; else null. */
+  private final StampSettings stampSettings;
+  /** For daytime and time listeners, what they send; else null. */
+  private final Supplier<byte[]> greeting;
   /** One listener for every connection's close, rather than a lambda held by each. */
   private final ChannelFutureListener closed;
 
@@ -34,7 +41,14 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     this.stages = List.copyOf(stages);
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
-    this.whoami = new WhoamiHeader(server.config().instance());
+    Service service = listener.service();
+    ConnectionLimits limits = server.limits();
+    this.settings = ConnectionSettings.of(service, limits, events, server.messages());
+    this.stampSettings = service == Service.STAMP || service == Service.WHOAMI
+        ? StampSettings.of(limits, events, server.clocks().replyPrefix(), InputProbe.SOCKET,
+            service == Service.WHOAMI ? new WhoamiHeader(server.config().instance()) : null, server.messages())
+        : null;
+    this.greeting = greeting(service, server.clocks());
     this.closed = f -> server.open().decrementAndGet();
   }
 
@@ -70,21 +84,28 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     }
   }
 
+  private static Supplier<byte[]> greeting(Service service, Clocks clocks) {
+    switch (service) {
+      case DAYTIME:
+        return clocks.daytime()::current;
+      case TIME:
+        return clocks::rfc868;
+      default:
+        return null;
+    }
+  }
+
   private ChannelHandler service() {
-    ConnectionLimits limits = server.limits();
-    Clocks clocks = server.clocks();
     switch (listener.service()) {
       case ECHO:
-        return new EchoHandler(limits, events, server.messages());
+        return new EchoHandler(settings);
       case DAYTIME:
-        return new GreetingHandler(listener.service(), limits, events, clocks.daytime()::current);
       case TIME:
-        return new GreetingHandler(listener.service(), limits, events, clocks::rfc868);
+        return new GreetingHandler(settings, greeting);
       case WHOAMI:
-        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, whoami, server.messages());
       case STAMP:
       default:
-        return new StampHandler(limits, events, clocks.replyPrefix(), InputProbe.SOCKET, null, server.messages());
+        return new StampHandler(stampSettings);
     }
   }
 }

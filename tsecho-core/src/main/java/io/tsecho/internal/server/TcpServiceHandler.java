@@ -11,7 +11,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
-import io.tsecho.config.Service;
 import io.tsecho.internal.net.Addresses;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +42,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger CONNECTIONS = LoggerFactory.getLogger("io.tsecho.connections");
 
-  private final Service service;
-  private final ConnectionLimits limits;
-  private final ListenerEvents events;
-  private final long idleTimeoutNanos;
-  private final long writeTimeoutNanos;
+  /** The listener's settings, shared by all its connections. */
+  private final ConnectionSettings settings;
 
   private long lastReadNanos;
   private Future<?> idleTimer;
@@ -83,12 +79,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private CloseReason closeReason;
   private String closeDetail;
 
-  TcpServiceHandler(Service service, ConnectionLimits limits, ListenerEvents events) {
-    this.service = service;
-    this.limits = limits;
-    this.events = events;
-    this.idleTimeoutNanos = limits.config().idleTimeout().toNanos();
-    this.writeTimeoutNanos = limits.config().writeTimeout().toNanos();
+  TcpServiceHandler(ConnectionSettings settings) {
+    this.settings = settings;
   }
 
   /** Answers one received buffer; owns it. Called only while the connection is not closing. */
@@ -136,8 +128,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     return lastReadNanos;
   }
 
+  protected final ConnectionSettings settings() {
+    return settings;
+  }
+
   protected final ConnectionLimits limits() {
-    return limits;
+    return settings.limits();
   }
 
   protected final void countReply(long bytes) {
@@ -173,8 +169,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     faults = ctx.pipeline().get(TcpFaultHandler.class);
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
-    if (idleTimeoutNanos > 0) {
-      scheduleIdleCheck(ctx, idleTimeoutNanos);
+    if (settings.idleTimeoutNanos() > 0) {
+      scheduleIdleCheck(ctx, settings.idleTimeoutNanos());
     }
     onOpen(ctx);
   }
@@ -207,11 +203,11 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   /** Tells the listener's events what this connection read and answered since the last report. */
   private void report(ChannelHandlerContext ctx) {
     if (bytesIn != reportedIn) {
-      events.received(ctx.channel().eventLoop(), bytesIn - reportedIn);
+      settings.events().received(ctx.channel().eventLoop(), bytesIn - reportedIn);
       reportedIn = bytesIn;
     }
     if (bytesOut != reportedOut) {
-      events.replied(ctx.channel().eventLoop(), messages - reportedMessages, bytesOut - reportedOut);
+      settings.events().replied(ctx.channel().eventLoop(), messages - reportedMessages, bytesOut - reportedOut);
       reportedOut = bytesOut;
       reportedMessages = messages;
     }
@@ -292,19 +288,19 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     long wanted = held + extra;
     if (held > peakHeld) {
       peakHeld = held;
-      limits.stats().recordHeld(held);
+      settings.limits().stats().recordHeld(held);
     }
     if (pending > peakQueued) {
       peakQueued = pending;
-      limits.stats().recordQueued(pending);
+      settings.limits().stats().recordQueued(pending);
     }
     if (wanted > reserved) {
-      if (!limits.budget().tryReserve(wanted - reserved)) {
+      if (!settings.limits().budget().tryReserve(wanted - reserved)) {
         closeWithError(ctx, CloseReason.BUFFER_LIMIT, ErrorReplies.bufferLimit());
         return false;
       }
     } else if (wanted < reserved) {
-      limits.budget().release(reserved - wanted);
+      settings.limits().budget().release(reserved - wanted);
     }
     reserved = wanted;
     if (pending > 0 && !drainWatched) {
@@ -369,12 +365,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     }
     long now = ctx.executor().ticker().nanoTime();
     long silentNanos = now - lastReadNanos;
-    if (silentNanos < idleTimeoutNanos) {
-      scheduleIdleCheck(ctx, idleTimeoutNanos - silentNanos);
+    if (silentNanos < settings.idleTimeoutNanos()) {
+      scheduleIdleCheck(ctx, settings.idleTimeoutNanos() - silentNanos);
     } else if (paused || pendingOutboundBytes(ctx) > 0) {
       // A client that is owed replies is judged by how it reads them, not by its silence.
       watchWrites(ctx);
-      scheduleIdleCheck(ctx, idleTimeoutNanos);
+      scheduleIdleCheck(ctx, settings.idleTimeoutNanos());
     } else {
       closeReason = CloseReason.IDLE_TIMEOUT;
       ctx.close();
@@ -386,7 +382,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
    * closed, whether it was serving or already closing.
    */
   private void watchWrites(ChannelHandlerContext ctx) {
-    if (writeTimeoutNanos == 0 || writeTimer != null) {
+    if (settings.writeTimeoutNanos() == 0 || writeTimer != null) {
       return;
     }
     writeProgressNanos = ctx.executor().ticker().nanoTime();
@@ -396,7 +392,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void scheduleWriteCheck(ChannelHandlerContext ctx) {
-    long interval = Math.max(1, Math.min(writeTimeoutNanos / 4, WRITE_CHECK_MAX_INTERVAL_NANOS));
+    long interval = Math.max(1, Math.min(settings.writeTimeoutNanos() / 4, WRITE_CHECK_MAX_INTERVAL_NANOS));
     writeTimer = ctx.executor().schedule(() -> checkWrites(ctx), interval, TimeUnit.NANOSECONDS);
   }
 
@@ -414,7 +410,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     }
     pendingAtWriteCheck = pending;
     progressAtWriteCheck = progress;
-    if (now - writeProgressNanos >= writeTimeoutNanos) {
+    if (now - writeProgressNanos >= settings.writeTimeoutNanos()) {
       closeReason = CloseReason.WRITE_TIMEOUT;
       ctx.close();
     } else {
@@ -430,7 +426,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     discardInput();
     long held = pendingOutboundBytes(ctx) + heldBytes();
     if (held < reserved) { // what was dropped goes back to the budget now, not when the client has left
-      limits.budget().release(reserved - held);
+      settings.limits().budget().release(reserved - held);
       reserved = held;
     }
     beforeClose(ctx, false);
@@ -460,7 +456,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     if (!inputShutdown) {
       ctx.channel().config().setAutoRead(true); // input is read and dropped until the client closes
     }
-    if (reason == CloseReason.SERVER_SHUTDOWN || writeTimeoutNanos == 0) {
+    if (reason == CloseReason.SERVER_SHUTDOWN || settings.writeTimeoutNanos() == 0) {
       forceCloseAfter(ctx, reason == CloseReason.SERVER_SHUTDOWN ? SHUTDOWN_CLOSE_TIMEOUT_MILLIS : CLOSE_TIMEOUT_MILLIS);
     } else if (written.isDone()) {
       forceCloseAfter(ctx, CLOSE_TIMEOUT_MILLIS);
@@ -519,12 +515,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     release();
     cancelTimers();
-    limits.budget().release(reserved);
+    settings.limits().budget().release(reserved);
     reserved = 0;
     CloseReason reason = closeReason != null ? closeReason : CloseReason.CLOSED;
-    limits.stats().recordClose(reason);
+    settings.limits().stats().recordClose(reason);
     report(ctx);
-    events.closed(ctx.channel().eventLoop(), reason);
+    settings.events().closed(ctx.channel().eventLoop(), reason);
     if (CONNECTIONS.isInfoEnabled()) {
       String protocol = protocol(ctx);
       long durationMillis = opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0;
@@ -532,10 +528,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       // The text line shows the message; --log-format json shows the same fields as keys too.
       LoggingEventBuilder line = CONNECTIONS.atInfo()
           .setMessage("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}")
-          .addArgument(service.cliName()).addArgument(protocol).addArgument(describePeer(ctx))
+          .addArgument(settings.service().cliName()).addArgument(protocol).addArgument(describePeer(ctx))
           .addArgument(bytesIn).addArgument(bytesOut).addArgument(messages).addArgument(durationMillis)
           .addArgument(why)
-          .addKeyValue("service", service.cliName())
+          .addKeyValue("service", settings.service().cliName())
           .addKeyValue("protocol", protocol);
       addPeerFields(line, ctx)
           .addKeyValue("in", bytesIn)
