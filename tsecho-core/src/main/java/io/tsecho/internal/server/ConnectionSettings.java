@@ -9,11 +9,10 @@ import io.tsecho.config.Service;
  * @param messages told of each message, or null (as almost always) for none
  */
 record ConnectionSettings(Service service, ConnectionLimits limits, ListenerEvents events, MessageListener messages,
-    long idleTimeoutNanos, long writeTimeoutNanos) {
+    long writeTimeoutNanos) {
 
   static ConnectionSettings of(Service service, ConnectionLimits limits, ListenerEvents events,
       MessageListener messages) {
-    return new ConnectionSettings(service, limits, events, messages, limits.config().idleTimeout().toNanos(),
-        limits.config().writeTimeout().toNanos());
+    return new ConnectionSettings(service, limits, events, messages, limits.config().writeTimeout().toNanos());
   }
 }

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -24,9 +23,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  * what a read is answered with.
  *
  * <p>Deadlines are plain timers on the event loop rather than Netty's IdleStateHandler: one handler
- * less in every pipeline is about a tenth of the memory an idle connection costs.
+ * less in every pipeline is about a tenth of the memory an idle connection costs. The idle time-out,
+ * which every connection has, is not even a timer of its own: {@link IdleTimeouts} keeps one per loop.
  */
-abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
+abstract class TcpServiceHandler extends IdleTimeouts.Timed {
 
   /**
    * How long a closing connection may take to drain its replies and let the client close its side
@@ -46,7 +46,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionSettings settings;
 
   private long lastReadNanos;
-  private Future<?> idleTimer;
+  /** This loop's idle time-outs, or null when connections never time out. */
+  private IdleTimeouts.Loop idle;
+  /** For the idle time-out, which comes from the loop rather than from an event of this connection. */
+  private ChannelHandlerContext ctx;
 
   /** Reading is stopped because the client does not read its replies. */
   private boolean paused;
@@ -169,8 +172,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     faults = ctx.pipeline().get(TcpFaultHandler.class);
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
-    if (settings.idleTimeoutNanos() > 0) {
-      scheduleIdleCheck(ctx, settings.idleTimeoutNanos());
+    idle = settings.limits().idleTimeouts().of(ctx.executor());
+    if (idle != null) {
+      this.ctx = ctx;
+      idle.add(this, lastReadNanos);
     }
     onOpen(ctx);
   }
@@ -193,6 +198,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   @Override
   public final void channelReadComplete(ChannelHandlerContext ctx) {
     lastReadNanos = ctx.executor().ticker().nanoTime();
+    if (idle != null) {
+      idle.touch(this, lastReadNanos);
+    }
     if (!closing) {
       onReadComplete(ctx);
       account(ctx);
@@ -354,23 +362,16 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
-    idleTimer = ctx.executor().schedule(() -> checkIdle(ctx), delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void checkIdle(ChannelHandlerContext ctx) {
-    idleTimer = null;
+  /** Silent for the whole idle time-out; the loop has stopped timing this connection. */
+  @Override
+  void idleTimeoutReached(long nowNanos) {
     if (closing || !ctx.channel().isActive()) {
       return; // a closing connection has its own deadline
     }
-    long now = ctx.executor().ticker().nanoTime();
-    long silentNanos = now - lastReadNanos;
-    if (silentNanos < settings.idleTimeoutNanos()) {
-      scheduleIdleCheck(ctx, settings.idleTimeoutNanos() - silentNanos);
-    } else if (paused || pendingOutboundBytes(ctx) > 0) {
+    if (paused || pendingOutboundBytes(ctx) > 0) {
       // A client that is owed replies is judged by how it reads them, not by its silence.
       watchWrites(ctx);
-      scheduleIdleCheck(ctx, settings.idleTimeoutNanos());
+      idle.add(this, nowNanos);
     } else {
       closeReason = CloseReason.IDLE_TIMEOUT;
       ctx.close();
@@ -444,6 +445,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
    */
   protected final void closeAfterWrites(ChannelHandlerContext ctx, CloseReason reason, ByteBuf last) {
     closing = true;
+    stopIdleTimeout();
     closeReason = reason;
     ChannelFuture written = ctx.writeAndFlush(last);
     written.addListener((ChannelFuture f) -> {
@@ -587,18 +589,22 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       forcedClose.cancel(false);
       forcedClose = null;
     }
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
-    }
+    stopIdleTimeout();
     if (writeTimer != null) {
       writeTimer.cancel(false);
       writeTimer = null;
     }
   }
 
+  private void stopIdleTimeout() {
+    if (idle != null) {
+      idle.remove(this);
+    }
+  }
+
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopIdleTimeout();
     release();
   }
 }
