@@ -1,7 +1,6 @@
 package io.tsecho.internal.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -31,8 +30,6 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   private final StampSettings stampSettings;
   /** For daytime and time listeners, what they send; else null. */
   private final Supplier<byte[]> greeting;
-  /** One listener for every connection's close, rather than a lambda held by each. */
-  private final ChannelFutureListener closed;
 
   TcpInitializer(Listener listener, ServerContext server, ListenerEvents events, List<ConnectionStage> stages) {
     this.listener = listener;
@@ -49,7 +46,6 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
             service == Service.WHOAMI ? new WhoamiHeader(server.config().instance()) : null, server.messages())
         : null;
     this.greeting = greeting(service, server.clocks());
-    this.closed = f -> server.open().decrementAndGet();
   }
 
   /** The refusal log shared by the TCP listeners of one server. */
@@ -61,16 +57,13 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline pipeline = ch.pipeline();
-    if (server.open().incrementAndGet() > server.config().maxConnections()) {
-      server.open().decrementAndGet();
+    if (!server.connections().admit(ch)) {
       server.refusals().record(ch.remoteAddress());
       events.refused(ch.eventLoop(), ListenerEvents.Refusal.TOO_MANY_CONNECTIONS);
       pipeline.addLast(PipelineNames.REFUSE, refuse);
       return;
     }
     events.accepted(ch.eventLoop());
-    ch.closeFuture().addListener(closed);
-    server.connections().add(ch);
     for (ConnectionStage stage : stages) {
       ChannelHandler handler = stage.newHandler(ch);
       if (handler != null) {
