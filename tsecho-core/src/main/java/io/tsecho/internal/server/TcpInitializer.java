@@ -2,26 +2,38 @@ package io.tsecho.internal.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
+import io.tsecho.internal.net.Addresses;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Builds each accepted connection's pipeline for its listener: the stages its features need (PROXY
  * header, access control, TLS, trace), then the service; or refuses the connection when the server
  * already serves {@code --max-connections}, a count shared by every TCP listener.
+ *
+ * <p>One instance serves every connection of its listener and leaves each pipeline once it has built
+ * it. Netty's pipeline adds it to a connection once and calls it when the connection is registered
+ * with its event loop, before any other event; unlike Netty's {@code ChannelInitializer}, it keeps no
+ * entry per connection in a map shared by all event loops to guard against a second call.
  */
-final class TcpInitializer extends ChannelInitializer<Channel> {
+@Sharable
+final class TcpInitializer extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(TcpInitializer.class);
+
   private final Listener listener;
   private final ServerContext server;
   private final ListenerEvents events;
-  private final List<ConnectionStage> stages;
+  private final ConnectionStage[] stages;
   private final int gates;
   private final RefuseHandler refuse;
   /** The settings of this listener's connections, made once for all of them. */
@@ -35,7 +47,7 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
     this.listener = listener;
     this.server = server;
     this.events = events;
-    this.stages = List.copyOf(stages);
+    this.stages = stages.toArray(new ConnectionStage[0]);
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
     Service service = listener.service();
@@ -55,7 +67,21 @@ final class TcpInitializer extends ChannelInitializer<Channel> {
   }
 
   @Override
-  protected void initChannel(Channel ch) {
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    try {
+      initChannel(ctx.channel());
+    } catch (RuntimeException e) {
+      LOG.warn("could not set up connection {}, closing it: {}", Addresses.format(ctx.channel().remoteAddress()),
+          e.toString());
+      ctx.close();
+    } finally {
+      if (!ctx.isRemoved()) {
+        ctx.pipeline().remove(this);
+      }
+    }
+  }
+
+  private void initChannel(Channel ch) {
     ChannelPipeline pipeline = ch.pipeline();
     if (!server.connections().admit(ch)) {
       server.refusals().record(ch.remoteAddress());
