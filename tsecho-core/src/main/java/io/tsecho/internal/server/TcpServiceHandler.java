@@ -53,16 +53,11 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
 
   /** Reading is stopped because the client does not read its replies. */
   private boolean paused;
-  /** Watches a connection whose replies are stuck; at most one per connection. */
-  private Future<?> writeTimer;
-  private long pendingAtWriteCheck;
-  private long progressAtWriteCheck;
-  private long writeProgressNanos;
+  /** Watches the replies while they are stuck; made the first time they are. */
+  private WriteWatch writes;
 
   /** Bytes reserved from the server's budget for what this connection holds. */
   private long reserved;
-  private long peakHeld;
-  private long peakQueued;
   private boolean drainWatched;
 
   private boolean closing;
@@ -223,9 +218,9 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (writeTimer != null && ctx.channel().isWritable()) {
+    if (isWatchingWrites() && ctx.channel().isWritable()) {
       // The socket took enough to go below the low watermark: progress, even if resuming queues more at once.
-      writeProgressNanos = ctx.executor().ticker().nanoTime();
+      writes.progressNanos = ctx.executor().ticker().nanoTime();
     }
     if (!closing) {
       if (ctx.channel().isWritable()) {
@@ -294,13 +289,11 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
     long pending = pendingOutboundBytes(ctx);
     long held = pending + heldBytes();
     long wanted = held + extra;
-    if (held > peakHeld) {
-      peakHeld = held;
+    if (held > 0) { // the server-wide peaks: a read and no write unless this is a new one
       settings.limits().stats().recordHeld(held);
-    }
-    if (pending > peakQueued) {
-      peakQueued = pending;
-      settings.limits().stats().recordQueued(pending);
+      if (pending > 0) {
+        settings.limits().stats().recordQueued(pending);
+      }
     }
     if (wanted > reserved) {
       if (!settings.limits().budget().tryReserve(wanted - reserved)) {
@@ -383,22 +376,29 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
    * closed, whether it was serving or already closing.
    */
   private void watchWrites(ChannelHandlerContext ctx) {
-    if (settings.writeTimeoutNanos() == 0 || writeTimer != null) {
+    if (settings.writeTimeoutNanos() == 0 || isWatchingWrites()) {
       return;
     }
-    writeProgressNanos = ctx.executor().ticker().nanoTime();
-    pendingAtWriteCheck = pendingOutboundBytes(ctx);
-    progressAtWriteCheck = currentWriteProgress(ctx);
+    if (writes == null) {
+      writes = new WriteWatch();
+    }
+    writes.progressNanos = ctx.executor().ticker().nanoTime();
+    writes.pendingAtCheck = pendingOutboundBytes(ctx);
+    writes.progressAtCheck = currentWriteProgress(ctx);
     scheduleWriteCheck(ctx);
+  }
+
+  private boolean isWatchingWrites() {
+    return writes != null && writes.timer != null;
   }
 
   private void scheduleWriteCheck(ChannelHandlerContext ctx) {
     long interval = Math.max(1, Math.min(settings.writeTimeoutNanos() / 4, WRITE_CHECK_MAX_INTERVAL_NANOS));
-    writeTimer = ctx.executor().schedule(() -> checkWrites(ctx), interval, TimeUnit.NANOSECONDS);
+    writes.timer = ctx.executor().schedule(() -> checkWrites(ctx), interval, TimeUnit.NANOSECONDS);
   }
 
   private void checkWrites(ChannelHandlerContext ctx) {
-    writeTimer = null;
+    writes.timer = null;
     long pending = pendingOutboundBytes(ctx);
     if (!ctx.channel().isActive() || (!paused && pending == 0)) {
       return; // caught up; a closing connection now only waits for the client to close its side
@@ -406,12 +406,12 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
     long now = ctx.executor().ticker().nanoTime();
     long progress = currentWriteProgress(ctx);
     // The client took some of its replies since the last check: a whole buffer, or part of the first.
-    if (pending < pendingAtWriteCheck || (pending == pendingAtWriteCheck && progress > progressAtWriteCheck)) {
-      writeProgressNanos = now;
+    if (pending < writes.pendingAtCheck || (pending == writes.pendingAtCheck && progress > writes.progressAtCheck)) {
+      writes.progressNanos = now;
     }
-    pendingAtWriteCheck = pending;
-    progressAtWriteCheck = progress;
-    if (now - writeProgressNanos >= settings.writeTimeoutNanos()) {
+    writes.pendingAtCheck = pending;
+    writes.progressAtCheck = progress;
+    if (now - writes.progressNanos >= settings.writeTimeoutNanos()) {
       closeReason = CloseReason.WRITE_TIMEOUT;
       ctx.close();
     } else {
@@ -590,9 +590,9 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
       forcedClose = null;
     }
     stopIdleTimeout();
-    if (writeTimer != null) {
-      writeTimer.cancel(false);
-      writeTimer = null;
+    if (isWatchingWrites()) {
+      writes.timer.cancel(false);
+      writes.timer = null;
     }
   }
 
@@ -606,5 +606,15 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
   public void handlerRemoved(ChannelHandlerContext ctx) {
     stopIdleTimeout();
     release();
+  }
+
+  /** The state of a write watch, kept only by connections whose replies have been stuck. */
+  private static final class WriteWatch {
+    /** The pending check; at most one per connection. */
+    Future<?> timer;
+    long pendingAtCheck;
+    long progressAtCheck;
+    /** When the client last took some of its replies. */
+    long progressNanos;
   }
 }
