@@ -57,8 +57,9 @@ final class IdleTimeouts {
       this.timeoutNanos = timeoutNanos;
     }
 
-    /** Times {@code connection}, silent from {@code nowNanos}. */
+    /** Times {@code connection}, silent from {@code nowNanos}; it must not be timed already. */
     void add(Timed connection, long nowNanos) {
+      assert !isListed(connection);
       connection.silentSinceNanos = nowNanos;
       append(connection);
       if (!scheduled && !sweeping) {
