@@ -3,7 +3,6 @@ package io.tsecho.internal.server;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -78,6 +77,7 @@ final class Bootstraps {
     return stages;
   }
 
+  @SuppressWarnings("deprecation") // MAX_MESSAGES_PER_READ: see below
   private ServerBootstrap tcp(Listener listener) {
     Service service = listener.service();
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -89,10 +89,15 @@ final class Bootstraps {
         .childOption(ChannelOption.SO_KEEPALIVE, config.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TsechoServer.WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, service.isStamped() && config.framing() == Framing.RAW
-            ? new FixedRecvByteBufAllocator(config.bufferSize())
-            : new AdaptiveRecvByteBufAllocator())
         .childHandler(new TcpInitializer(listener, server, events(listener), stages(listener)));
+    if (service.isStamped() && config.framing() == Framing.RAW) {
+      bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.bufferSize()));
+    } else {
+      // Each connection already gets an adaptive receive allocator of its own (Netty's default), here
+      // set to read one buffer per batch. Handing it another would make Netty build and drop a
+      // handle per connection to check it: 112 B of garbage per accept.
+      bootstrap.childOption(ChannelOption.MAX_MESSAGES_PER_READ, 1);
+    }
     if (config.receiveBufferSize() > 0) {
       bootstrap.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
     }

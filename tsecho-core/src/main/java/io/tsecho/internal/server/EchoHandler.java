@@ -10,18 +10,21 @@ import io.tsecho.config.Service;
  * read beyond the high watermark.
  */
 final class EchoHandler extends TcpServiceHandler {
-  /** Told of each read; null, as almost always, when nobody listens. */
-  private final MessageListener messages;
   private boolean wroteInBatch;
 
   /** @param messages told of each read, or null for none */
   EchoHandler(ConnectionLimits limits, ListenerEvents events, MessageListener messages) {
-    super(Service.ECHO, limits, events);
-    this.messages = messages;
+    this(ConnectionSettings.of(Service.ECHO, limits, events, messages));
+  }
+
+  /** A connection of a listener whose settings are made once for all its connections. */
+  EchoHandler(ConnectionSettings settings) {
+    super(settings);
   }
 
   @Override
   protected void onRead(ChannelHandlerContext ctx, ByteBuf in) {
+    MessageListener messages = settings().messages(); // null, as almost always, when nobody listens
     if (messages != null) {
       messages.received(ctx.channel(), Peer.of(ctx.channel()).client(), in, in.readerIndex(), in.readableBytes());
     }

@@ -68,8 +68,9 @@ public final class Faults {
 
   /** Whether any fault could hit a listener of this protocol; nothing is drawn when none could. */
   boolean anyFor(Protocol protocol) {
-    for (Fault f : active) {
-      if (f.kind().appliesTo(protocol)) {
+    List<Fault> faults = active;
+    for (int i = 0; i < faults.size(); i++) { // asked for every connection: no iterator
+      if (faults.get(i).kind().appliesTo(protocol)) {
         return true;
       }
     }

@@ -3,7 +3,6 @@ package io.tsecho.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.tsecho.config.Service;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +12,8 @@ import java.util.function.Supplier;
 final class GreetingHandler extends TcpServiceHandler {
   private final Supplier<byte[]> greeting;
 
-  GreetingHandler(Service service, ConnectionLimits limits, ListenerEvents events, Supplier<byte[]> greeting) {
-    super(service, limits, events); // it closes at once; closeAfterWrites bounds how long that may take
+  GreetingHandler(ConnectionSettings settings, Supplier<byte[]> greeting) {
+    super(settings); // it closes at once; closeAfterWrites bounds how long that may take
     this.greeting = greeting;
   }
 

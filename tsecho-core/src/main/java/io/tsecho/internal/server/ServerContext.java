@@ -1,13 +1,11 @@
 package io.tsecho.internal.server;
 
-import io.netty.channel.group.ChannelGroup;
 import io.tsecho.config.ServerConfig;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every listener of one server shares.
  *
- * @param open TCP connections served now, over every listener, against {@code --max-connections}
+ * @param connections the TCP connections served now, over every listener, against {@code --max-connections}
  * @param refusals the log of connections refused over that limit
  * @param accessLog the log of connections and datagrams turned away by access rules
  * @param messages told of every message received, or null (as almost always) for none
@@ -17,8 +15,7 @@ record ServerContext(
     ServerConfig config,
     Clocks clocks,
     ConnectionLimits limits,
-    ChannelGroup connections,
-    AtomicInteger open,
+    OpenConnections connections,
     RateLimitedLog refusals,
     RateLimitedLog accessLog,
     SourceCounts perSource,

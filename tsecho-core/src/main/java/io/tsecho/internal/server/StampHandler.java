@@ -3,8 +3,6 @@ package io.tsecho.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
-import io.tsecho.config.ServerConfig;
-import io.tsecho.config.Service;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
 import java.util.concurrent.TimeUnit;
@@ -44,16 +42,8 @@ public final class StampHandler extends TcpServiceHandler {
 
   private static final byte LF = '\n';
 
-  private final Framing framing;
-  private final int maxLine;
-  private final Stamper stamper;
-  private final InputProbe input;
-  private final long partialDelayNanos;
-  private final long lineTimeoutNanos;
-  private final byte[] lineTimeoutError;
-  private final WhoamiHeader whoami;
-  /** Told of each message; null, as almost always, when nobody listens. */
-  private final MessageListener messages;
+  /** The listener's settings, shared by all its connections. */
+  private final StampSettings settings;
   /** For whoami, this connection's part of each reply after the stamp; made when serving starts. */
   private byte[] header;
 
@@ -96,23 +86,19 @@ public final class StampHandler extends TcpServiceHandler {
   /** @param messages told of each message answered, or null for none */
   StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input, WhoamiHeader whoami,
       MessageListener messages) {
-    super(whoami == null ? Service.STAMP : Service.WHOAMI, limits, events);
-    this.whoami = whoami;
-    this.messages = messages;
-    ServerConfig config = limits.config();
-    this.framing = config.framing();
-    this.maxLine = config.maxLine();
-    this.stamper = stamper;
-    this.input = input;
-    this.partialDelayNanos = config.partialDelay().toNanos();
-    this.lineTimeoutNanos = config.lineTimeout().toNanos();
-    this.lineTimeoutError = ErrorReplies.lineTimeout(config.lineTimeout());
+    this(StampSettings.of(limits, events, stamper, input, whoami, messages));
+  }
+
+  /** A connection of a listener whose settings are made once for all its connections. */
+  StampHandler(StampSettings settings) {
+    super(settings.connection());
+    this.settings = settings;
   }
 
   @Override
   protected void onOpen(ChannelHandlerContext ctx) {
-    if (whoami != null) {
-      header = whoami.forConnection(ctx.channel());
+    if (settings.whoami() != null) {
+      header = settings.whoami().forConnection(ctx.channel());
     }
   }
 
@@ -124,14 +110,14 @@ public final class StampHandler extends TcpServiceHandler {
       account(ctx);
       return;
     }
-    parse(ctx, stamper.current(), in);
+    parse(ctx, settings.stamper().current(), in);
   }
 
   /** Answers what {@code in} holds; owns it, and keeps it as {@link #unparsed} if the client stops reading. */
   private void parse(ChannelHandlerContext ctx, byte[] prefix, ByteBuf in) {
     parsing = true;
     try {
-      if (framing == Framing.RAW) {
+      if (settings.framing() == Framing.RAW) {
         reply(ctx, prefix, in, in.readerIndex(), in.readableBytes());
         in.release();
       } else {
@@ -143,6 +129,7 @@ public final class StampHandler extends TcpServiceHandler {
   }
 
   private void parseLines(ChannelHandlerContext ctx, byte[] prefix, ByteBuf in) {
+    int maxLine = settings.maxLine();
     int from = in.readerIndex();
     int end = in.writerIndex();
     if (partial != null) {
@@ -151,7 +138,7 @@ public final class StampHandler extends TcpServiceHandler {
       int contentLength = partial.readableBytes() + (eol < 0 ? take : take - 1);
       if (contentLength > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, ErrorReplies.lineTooLong(maxLine));
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
         return;
       }
       if (!appendToPartial(ctx, in, from, take) || eol < 0) {
@@ -172,7 +159,7 @@ public final class StampHandler extends TcpServiceHandler {
       }
       if (eol - from > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, ErrorReplies.lineTooLong(maxLine));
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
         return;
       }
       sentNewline = true;
@@ -187,7 +174,7 @@ public final class StampHandler extends TcpServiceHandler {
     if (rest > 0) {
       if (rest > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, ErrorReplies.lineTooLong(maxLine));
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
         return;
       }
       startPartial(ctx, in, from, rest);
@@ -225,8 +212,8 @@ public final class StampHandler extends TcpServiceHandler {
     partial = ctx.alloc().buffer(length);
     Buffers.append(partial, in, from, length);
     partialSinceNanos = ctx.executor().ticker().nanoTime();
-    if (lineTimeoutNanos > 0 && lineTimer == null) {
-      scheduleLineCheck(ctx, lineTimeoutNanos);
+    if (settings.lineTimeoutNanos() > 0 && lineTimer == null) {
+      scheduleLineCheck(ctx, settings.lineTimeoutNanos());
     }
   }
 
@@ -234,7 +221,7 @@ public final class StampHandler extends TcpServiceHandler {
   private boolean appendToPartial(ChannelHandlerContext ctx, ByteBuf in, int from, int length) {
     int needed = partial.readableBytes() + length;
     if (needed > partial.capacity()) {
-      int grown = Math.max(needed, Math.min(maxLine + 1, partial.capacity() + partial.capacity() / 2));
+      int grown = Math.max(needed, Math.min(settings.maxLine() + 1, partial.capacity() + partial.capacity() / 2));
       if (!reserve(ctx, grown - partial.capacity())) {
         return false;
       }
@@ -246,6 +233,7 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** @return true if replies were handed to the channel, where the write-buffer watermark sees them */
   private boolean reply(ChannelHandlerContext ctx, byte[] prefix, ByteBuf source, int index, int length) {
+    MessageListener messages = settings.connection().messages();
     if (messages != null) {
       messages.received(ctx.channel(), Peer.of(ctx.channel()).client(), source, index, length);
     }
@@ -282,15 +270,15 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** A trailing piece answered without its newline: counted, since a line may have been split there. */
   private void answerPiece(ChannelHandlerContext ctx) {
-    replyToPartial(ctx, stamper.current());
+    replyToPartial(ctx, settings.stamper().current());
     limits().stats().recordPieceAnswered();
   }
 
   @Override
   protected void onReadComplete(ChannelHandlerContext ctx) {
-    if (framing == Framing.AUTO && partial != null && unparsed == null && !isPaused()) {
-      boolean mayHaveMore = input.mayHaveMoreInput(ctx.channel());
-      if (partialDelayNanos == 0 && !mayHaveMore) {
+    if (settings.framing() == Framing.AUTO && partial != null && unparsed == null && !isPaused()) {
+      boolean mayHaveMore = settings.input().mayHaveMoreInput(ctx.channel());
+      if (settings.partialDelayNanos() == 0 && !mayHaveMore) {
         answerPiece(ctx);
       } else {
         // Armed even when the socket may hold more: a transport that stopped at its per-batch
@@ -328,6 +316,7 @@ public final class StampHandler extends TcpServiceHandler {
   }
 
   private long quietPeriodNanos() {
+    long partialDelayNanos = settings.partialDelayNanos();
     return sentNewline ? Math.max(partialDelayNanos, LINE_CLIENT_PARTIAL_DELAY_NANOS) : partialDelayNanos;
   }
 
@@ -356,13 +345,14 @@ public final class StampHandler extends TcpServiceHandler {
     if (partial == null || isClosing()) {
       return; // the next partial line arms the check again
     }
+    long lineTimeoutNanos = settings.lineTimeoutNanos();
     long waitedNanos = ctx.executor().ticker().nanoTime() - Math.max(partialSinceNanos, resumedNanos);
     if (isPaused()) {
       scheduleLineCheck(ctx, lineTimeoutNanos);
     } else if (waitedNanos < lineTimeoutNanos) {
       scheduleLineCheck(ctx, lineTimeoutNanos - waitedNanos);
     } else {
-      closeWithError(ctx, CloseReason.LINE_TIMEOUT, lineTimeoutError);
+      closeWithError(ctx, CloseReason.LINE_TIMEOUT, settings.lineTimeoutError());
     }
   }
 
@@ -375,10 +365,10 @@ public final class StampHandler extends TcpServiceHandler {
     if (unparsed != null) {
       ByteBuf in = unparsed;
       unparsed = null;
-      parse(ctx, stamper.current(), in);
+      parse(ctx, settings.stamper().current(), in);
       flushReplies(ctx);
     }
-    if (partial != null && framing == Framing.AUTO && unparsed == null && !isPaused() && !isClosing()) {
+    if (partial != null && settings.framing() == Framing.AUTO && unparsed == null && !isPaused() && !isClosing()) {
       schedulePartialCheck(ctx, quietPeriodNanos());
     }
   }
@@ -402,7 +392,7 @@ public final class StampHandler extends TcpServiceHandler {
   protected void beforeClose(ChannelHandlerContext ctx, boolean inputEnded) {
     cancelTimers();
     releaseUnparsed();
-    if (partial != null && framing == Framing.AUTO) {
+    if (partial != null && settings.framing() == Framing.AUTO) {
       answerPiece(ctx);
     }
     writeReplies(ctx);

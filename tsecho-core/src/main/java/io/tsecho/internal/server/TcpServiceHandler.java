@@ -5,13 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
-import io.tsecho.config.Service;
 import io.tsecho.internal.net.Addresses;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +23,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  * what a read is answered with.
  *
  * <p>Deadlines are plain timers on the event loop rather than Netty's IdleStateHandler: one handler
- * less in every pipeline is about a tenth of the memory an idle connection costs.
+ * less in every pipeline is about a tenth of the memory an idle connection costs. The idle time-out,
+ * which every connection has, is not even a timer of its own: {@link IdleTimeouts} keeps one per loop.
  */
-abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
+abstract class TcpServiceHandler extends IdleTimeouts.Timed {
 
   /**
    * How long a closing connection may take to drain its replies and let the client close its side
@@ -43,27 +42,22 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger CONNECTIONS = LoggerFactory.getLogger("io.tsecho.connections");
 
-  private final Service service;
-  private final ConnectionLimits limits;
-  private final ListenerEvents events;
-  private final long idleTimeoutNanos;
-  private final long writeTimeoutNanos;
+  /** The listener's settings, shared by all its connections. */
+  private final ConnectionSettings settings;
 
   private long lastReadNanos;
-  private Future<?> idleTimer;
+  /** This loop's idle time-outs, or null when connections never time out. */
+  private IdleTimeouts.Loop idle;
+  /** For the idle time-out, which comes from the loop rather than from an event of this connection. */
+  private ChannelHandlerContext ctx;
 
   /** Reading is stopped because the client does not read its replies. */
   private boolean paused;
-  /** Watches a connection whose replies are stuck; at most one per connection. */
-  private Future<?> writeTimer;
-  private long pendingAtWriteCheck;
-  private long progressAtWriteCheck;
-  private long writeProgressNanos;
+  /** Watches the replies while they are stuck; made the first time they are. */
+  private WriteWatch writes;
 
   /** Bytes reserved from the server's budget for what this connection holds. */
   private long reserved;
-  private long peakHeld;
-  private long peakQueued;
   private boolean drainWatched;
 
   private boolean closing;
@@ -83,12 +77,8 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   private CloseReason closeReason;
   private String closeDetail;
 
-  TcpServiceHandler(Service service, ConnectionLimits limits, ListenerEvents events) {
-    this.service = service;
-    this.limits = limits;
-    this.events = events;
-    this.idleTimeoutNanos = limits.config().idleTimeout().toNanos();
-    this.writeTimeoutNanos = limits.config().writeTimeout().toNanos();
+  TcpServiceHandler(ConnectionSettings settings) {
+    this.settings = settings;
   }
 
   /** Answers one received buffer; owns it. Called only while the connection is not closing. */
@@ -136,8 +126,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     return lastReadNanos;
   }
 
+  protected final ConnectionSettings settings() {
+    return settings;
+  }
+
   protected final ConnectionLimits limits() {
-    return limits;
+    return settings.limits();
   }
 
   protected final void countReply(long bytes) {
@@ -173,8 +167,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     faults = ctx.pipeline().get(TcpFaultHandler.class);
     openedAtNanos = System.nanoTime();
     lastReadNanos = ctx.executor().ticker().nanoTime();
-    if (idleTimeoutNanos > 0) {
-      scheduleIdleCheck(ctx, idleTimeoutNanos);
+    idle = settings.limits().idleTimeouts().of(ctx.executor());
+    if (idle != null) {
+      this.ctx = ctx;
+      idle.add(this, lastReadNanos);
     }
     onOpen(ctx);
   }
@@ -197,6 +193,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   @Override
   public final void channelReadComplete(ChannelHandlerContext ctx) {
     lastReadNanos = ctx.executor().ticker().nanoTime();
+    if (idle != null) {
+      idle.touch(this, lastReadNanos);
+    }
     if (!closing) {
       onReadComplete(ctx);
       account(ctx);
@@ -207,11 +206,11 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   /** Tells the listener's events what this connection read and answered since the last report. */
   private void report(ChannelHandlerContext ctx) {
     if (bytesIn != reportedIn) {
-      events.received(ctx.channel().eventLoop(), bytesIn - reportedIn);
+      settings.events().received(ctx.channel().eventLoop(), bytesIn - reportedIn);
       reportedIn = bytesIn;
     }
     if (bytesOut != reportedOut) {
-      events.replied(ctx.channel().eventLoop(), messages - reportedMessages, bytesOut - reportedOut);
+      settings.events().replied(ctx.channel().eventLoop(), messages - reportedMessages, bytesOut - reportedOut);
       reportedOut = bytesOut;
       reportedMessages = messages;
     }
@@ -219,9 +218,9 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (writeTimer != null && ctx.channel().isWritable()) {
+    if (isWatchingWrites() && ctx.channel().isWritable()) {
       // The socket took enough to go below the low watermark: progress, even if resuming queues more at once.
-      writeProgressNanos = ctx.executor().ticker().nanoTime();
+      writes.progressNanos = ctx.executor().ticker().nanoTime();
     }
     if (!closing) {
       if (ctx.channel().isWritable()) {
@@ -290,21 +289,19 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     long pending = pendingOutboundBytes(ctx);
     long held = pending + heldBytes();
     long wanted = held + extra;
-    if (held > peakHeld) {
-      peakHeld = held;
-      limits.stats().recordHeld(held);
-    }
-    if (pending > peakQueued) {
-      peakQueued = pending;
-      limits.stats().recordQueued(pending);
+    if (held > 0) { // the server-wide peaks: a read and no write unless this is a new one
+      settings.limits().stats().recordHeld(held);
+      if (pending > 0) {
+        settings.limits().stats().recordQueued(pending);
+      }
     }
     if (wanted > reserved) {
-      if (!limits.budget().tryReserve(wanted - reserved)) {
+      if (!settings.limits().budget().tryReserve(wanted - reserved)) {
         closeWithError(ctx, CloseReason.BUFFER_LIMIT, ErrorReplies.bufferLimit());
         return false;
       }
     } else if (wanted < reserved) {
-      limits.budget().release(reserved - wanted);
+      settings.limits().budget().release(reserved - wanted);
     }
     reserved = wanted;
     if (pending > 0 && !drainWatched) {
@@ -358,23 +355,16 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
-    idleTimer = ctx.executor().schedule(() -> checkIdle(ctx), delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void checkIdle(ChannelHandlerContext ctx) {
-    idleTimer = null;
+  /** Silent for the whole idle time-out; the loop has stopped timing this connection. */
+  @Override
+  void idleTimeoutReached(long nowNanos) {
     if (closing || !ctx.channel().isActive()) {
       return; // a closing connection has its own deadline
     }
-    long now = ctx.executor().ticker().nanoTime();
-    long silentNanos = now - lastReadNanos;
-    if (silentNanos < idleTimeoutNanos) {
-      scheduleIdleCheck(ctx, idleTimeoutNanos - silentNanos);
-    } else if (paused || pendingOutboundBytes(ctx) > 0) {
+    if (paused || pendingOutboundBytes(ctx) > 0) {
       // A client that is owed replies is judged by how it reads them, not by its silence.
       watchWrites(ctx);
-      scheduleIdleCheck(ctx, idleTimeoutNanos);
+      idle.add(this, nowNanos);
     } else {
       closeReason = CloseReason.IDLE_TIMEOUT;
       ctx.close();
@@ -386,22 +376,29 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
    * closed, whether it was serving or already closing.
    */
   private void watchWrites(ChannelHandlerContext ctx) {
-    if (writeTimeoutNanos == 0 || writeTimer != null) {
+    if (settings.writeTimeoutNanos() == 0 || isWatchingWrites()) {
       return;
     }
-    writeProgressNanos = ctx.executor().ticker().nanoTime();
-    pendingAtWriteCheck = pendingOutboundBytes(ctx);
-    progressAtWriteCheck = currentWriteProgress(ctx);
+    if (writes == null) {
+      writes = new WriteWatch();
+    }
+    writes.progressNanos = ctx.executor().ticker().nanoTime();
+    writes.pendingAtCheck = pendingOutboundBytes(ctx);
+    writes.progressAtCheck = currentWriteProgress(ctx);
     scheduleWriteCheck(ctx);
   }
 
+  private boolean isWatchingWrites() {
+    return writes != null && writes.timer != null;
+  }
+
   private void scheduleWriteCheck(ChannelHandlerContext ctx) {
-    long interval = Math.max(1, Math.min(writeTimeoutNanos / 4, WRITE_CHECK_MAX_INTERVAL_NANOS));
-    writeTimer = ctx.executor().schedule(() -> checkWrites(ctx), interval, TimeUnit.NANOSECONDS);
+    long interval = Math.max(1, Math.min(settings.writeTimeoutNanos() / 4, WRITE_CHECK_MAX_INTERVAL_NANOS));
+    writes.timer = ctx.executor().schedule(() -> checkWrites(ctx), interval, TimeUnit.NANOSECONDS);
   }
 
   private void checkWrites(ChannelHandlerContext ctx) {
-    writeTimer = null;
+    writes.timer = null;
     long pending = pendingOutboundBytes(ctx);
     if (!ctx.channel().isActive() || (!paused && pending == 0)) {
       return; // caught up; a closing connection now only waits for the client to close its side
@@ -409,12 +406,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     long now = ctx.executor().ticker().nanoTime();
     long progress = currentWriteProgress(ctx);
     // The client took some of its replies since the last check: a whole buffer, or part of the first.
-    if (pending < pendingAtWriteCheck || (pending == pendingAtWriteCheck && progress > progressAtWriteCheck)) {
-      writeProgressNanos = now;
+    if (pending < writes.pendingAtCheck || (pending == writes.pendingAtCheck && progress > writes.progressAtCheck)) {
+      writes.progressNanos = now;
     }
-    pendingAtWriteCheck = pending;
-    progressAtWriteCheck = progress;
-    if (now - writeProgressNanos >= writeTimeoutNanos) {
+    writes.pendingAtCheck = pending;
+    writes.progressAtCheck = progress;
+    if (now - writes.progressNanos >= settings.writeTimeoutNanos()) {
       closeReason = CloseReason.WRITE_TIMEOUT;
       ctx.close();
     } else {
@@ -430,7 +427,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     discardInput();
     long held = pendingOutboundBytes(ctx) + heldBytes();
     if (held < reserved) { // what was dropped goes back to the budget now, not when the client has left
-      limits.budget().release(reserved - held);
+      settings.limits().budget().release(reserved - held);
       reserved = held;
     }
     beforeClose(ctx, false);
@@ -448,6 +445,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
    */
   protected final void closeAfterWrites(ChannelHandlerContext ctx, CloseReason reason, ByteBuf last) {
     closing = true;
+    stopIdleTimeout();
     closeReason = reason;
     ChannelFuture written = ctx.writeAndFlush(last);
     written.addListener((ChannelFuture f) -> {
@@ -460,7 +458,7 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
     if (!inputShutdown) {
       ctx.channel().config().setAutoRead(true); // input is read and dropped until the client closes
     }
-    if (reason == CloseReason.SERVER_SHUTDOWN || writeTimeoutNanos == 0) {
+    if (reason == CloseReason.SERVER_SHUTDOWN || settings.writeTimeoutNanos() == 0) {
       forceCloseAfter(ctx, reason == CloseReason.SERVER_SHUTDOWN ? SHUTDOWN_CLOSE_TIMEOUT_MILLIS : CLOSE_TIMEOUT_MILLIS);
     } else if (written.isDone()) {
       forceCloseAfter(ctx, CLOSE_TIMEOUT_MILLIS);
@@ -519,12 +517,12 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     release();
     cancelTimers();
-    limits.budget().release(reserved);
+    settings.limits().budget().release(reserved);
     reserved = 0;
     CloseReason reason = closeReason != null ? closeReason : CloseReason.CLOSED;
-    limits.stats().recordClose(reason);
+    settings.limits().stats().recordClose(reason);
     report(ctx);
-    events.closed(ctx.channel().eventLoop(), reason);
+    settings.events().closed(ctx.channel().eventLoop(), reason);
     if (CONNECTIONS.isInfoEnabled()) {
       String protocol = protocol(ctx);
       long durationMillis = opened ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos) : 0;
@@ -532,10 +530,10 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       // The text line shows the message; --log-format json shows the same fields as keys too.
       LoggingEventBuilder line = CONNECTIONS.atInfo()
           .setMessage("closed {}/{} {} in={}B out={}B messages={} duration={}ms reason={}")
-          .addArgument(service.cliName()).addArgument(protocol).addArgument(describePeer(ctx))
+          .addArgument(settings.service().cliName()).addArgument(protocol).addArgument(describePeer(ctx))
           .addArgument(bytesIn).addArgument(bytesOut).addArgument(messages).addArgument(durationMillis)
           .addArgument(why)
-          .addKeyValue("service", service.cliName())
+          .addKeyValue("service", settings.service().cliName())
           .addKeyValue("protocol", protocol);
       addPeerFields(line, ctx)
           .addKeyValue("in", bytesIn)
@@ -591,18 +589,32 @@ abstract class TcpServiceHandler extends ChannelInboundHandlerAdapter {
       forcedClose.cancel(false);
       forcedClose = null;
     }
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
+    stopIdleTimeout();
+    if (isWatchingWrites()) {
+      writes.timer.cancel(false);
+      writes.timer = null;
     }
-    if (writeTimer != null) {
-      writeTimer.cancel(false);
-      writeTimer = null;
+  }
+
+  private void stopIdleTimeout() {
+    if (idle != null) {
+      idle.remove(this);
     }
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopIdleTimeout();
     release();
+  }
+
+  /** The state of a write watch, kept only by connections whose replies have been stuck. */
+  private static final class WriteWatch {
+    /** The pending check; at most one per connection. */
+    Future<?> timer;
+    long pendingAtCheck;
+    long progressAtCheck;
+    /** When the client last took some of its replies. */
+    long progressNanos;
   }
 }

@@ -12,12 +12,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tsecho.config.Listener;
 import io.tsecho.config.Protocol;
 import io.tsecho.config.ServerConfig;
@@ -41,7 +38,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +145,7 @@ public final class TsechoServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
         eventLoops, new DefaultThreadFactory("tsecho-io"), transport.ioHandlerFactory());
     ServerContext server = new ServerContext(config, new Clocks(config, clock), ConnectionLimits.of(config),
-        new DefaultChannelGroup("tsecho-connections", GlobalEventExecutor.INSTANCE), new AtomicInteger(),
+        new OpenConnections(config.maxConnections()),
         TcpInitializer.refusalLog(config), AccessStage.denialLog(), new SourceCounts(config.access().maxPerSource()),
         new UdpDrops(), new Faults(config.faults().faults(), config.faults().seed()), events, messages, tls);
     Bootstraps bootstraps = new Bootstraps(server, transport, group);
@@ -259,7 +255,7 @@ public final class TsechoServer implements AutoCloseable {
   /** The listening sockets and the connections served now, for tests that look into their pipelines. */
   List<Channel> channels() {
     List<Channel> all = new ArrayList<>(channels);
-    all.addAll(server.connections());
+    all.addAll(server.connections().channels());
     return all;
   }
 
@@ -329,7 +325,7 @@ public final class TsechoServer implements AutoCloseable {
 
   /** TCP connections currently served, not counting refused ones. */
   public int openConnections() {
-    return server.open().get();
+    return server.connections().count();
   }
 
   /** What the TCP connections did: closes by reason, the most one connection held. */
@@ -366,12 +362,12 @@ public final class TsechoServer implements AutoCloseable {
           TraceStage.closed(bound.get(i));
         }
       }
-      ChannelGroup connections = server.connections();
-      for (Channel connection : connections) {
+      OpenConnections connections = server.connections();
+      for (Channel connection : connections.channels()) {
         connection.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
       }
-      connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
-      connections.close().awaitUninterruptibly(SHUTDOWN_DRAIN.toMillis());
+      connections.awaitClosed(SHUTDOWN_DRAIN.toMillis());
+      connections.closeAll(SHUTDOWN_DRAIN.toMillis());
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
       String applied = server.faults().appliedSummary();
       if (!applied.isEmpty()) {

@@ -7,6 +7,11 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.tsecho.config.Transport;
 import io.tsecho.internal.net.Addresses;
 import io.tsecho.protocol.Framing;
@@ -419,6 +424,34 @@ class TcpServerIT {
     } catch (SocketTimeoutException e) {
       throw new AssertionError("the server did not close after the client's end of input", e);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  void eachConnectionReadsOneBufferPerBatchInBuffersSizedAsItsFramingAsks(Transport transport) throws Exception {
+    try (TestServer server = TestServer.start(transport, b -> b.framing(Framing.LINE)); Socket s = server.connect()) {
+      s.getOutputStream().write("hi\n".getBytes(ISO_8859_1));
+      assertThat(payload(readLine(s.getInputStream()))).isEqualTo("hi\n");
+      RecvByteBufAllocator allocator = onlyConnection(server).config().getRecvByteBufAllocator();
+      assertThat(allocator).isInstanceOf(AdaptiveRecvByteBufAllocator.class);
+      assertThat(((MaxMessagesRecvByteBufAllocator) allocator).maxMessagesPerRead()).isEqualTo(1);
+    }
+    try (TestServer server = TestServer.start(transport, b -> b.framing(Framing.RAW).bufferSize(16));
+        Socket s = server.connect()) {
+      s.getOutputStream().write("hi".getBytes(ISO_8859_1));
+      assertThat(payload(new String(Replies.readExactly(s.getInputStream(), CTIME_PREFIX_LENGTH + 2), ISO_8859_1)))
+          .isEqualTo("hi");
+      RecvByteBufAllocator allocator = onlyConnection(server).config().getRecvByteBufAllocator();
+      assertThat(allocator).isInstanceOf(FixedRecvByteBufAllocator.class);
+      assertThat(((MaxMessagesRecvByteBufAllocator) allocator).maxMessagesPerRead()).isEqualTo(1);
+      assertThat(allocator.newHandle().guess()).isEqualTo(16);
+    }
+  }
+
+  private static Channel onlyConnection(TestServer server) {
+    List<Channel> connections = server.server().channels().stream().filter(c -> c.parent() != null).toList();
+    assertThat(connections).hasSize(1);
+    return connections.get(0);
   }
 
   @ParameterizedTest
