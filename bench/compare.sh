@@ -37,6 +37,11 @@ else
   N="${N:-10000}"
 fi
 [[ -x "$perf_src/compare.sh" ]] || { echo "compare: no harness at $perf_src (set PERF_DIR)" >&2; exit 2; }
+if $tls; then
+  for program in haproxy openssl; do
+    command -v "$program" > /dev/null || { echo "compare: no $program for the TLS rows; install it or use --no-tls" >&2; exit 2; }
+  done
+fi
 
 out="$root/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"

@@ -103,8 +103,8 @@ int main(int argc, char **argv) {
   }
   int port = atoi(argv[1]), n = atoi(argv[2]);
   double rate = atof(argv[3]), seconds = atof(argv[4]);
-  if (n < 1 || n > MAX_CONNS || rate < 0 || seconds <= 0 || seconds > 600) {
-    fprintf(stderr, "rate-floor: 1 to %d connections, a rate of 0 or more, 0 to 600 s\n", MAX_CONNS);
+  if (n < 1 || n > MAX_CONNS || rate < 0 || rate > 1e8 || seconds <= 0 || seconds > 600) {
+    fprintf(stderr, "rate-floor: 1 to %d connections, a rate from 0 to 100000000, 0 to 600 s\n", MAX_CONNS);
     return 2;
   }
   latency = malloc(MAX_SAMPLES * sizeof(long));

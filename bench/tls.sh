@@ -63,7 +63,6 @@ trap 'exit 143' TERM
 
 cd "$root"
 ./mvnw -B -q -DskipTests package >&2
-./tsecho --version > /dev/null # its class-data archive is made now, not while a server is timed
 cp target/tsecho.jar "$work/" # a build during the run must not change the jar under it
 cp="$work/tsecho.jar"
 javac -d "$work/classes" -cp "$cp" bench/tls/TlsBench.java # once, not at every figure's start
@@ -91,7 +90,7 @@ await_line() {
 # serve ARGS...: tsecho on core 0 with one event loop; sets $port.
 serve() {
   port="$(free_port)"
-  taskset -c 0 java -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
+  taskset -c 0 java -XX:+UseSerialGC -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
     --threads 1 --idle-timeout 0 -q "$@" 2> "$work/serve.log" &
   pids+=($!)
   await_line "$work/serve.log"

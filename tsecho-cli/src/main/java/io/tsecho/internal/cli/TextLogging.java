@@ -14,16 +14,19 @@ import ch.qos.logback.core.status.NopStatusListener;
 /**
  * tsecho's logging, one line of text an event on stderr, set up in code: Logback reading the same
  * from an XML file took about a fifth of the time {@code tsecho serve} takes to listen. A file named
- * by {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on the class path, wins.
+ * by {@code -Dlogback.configurationFile}, or a {@code logback.xml} or {@code logback-test.xml} on the
+ * class path (the container image's {@code /app/resources}, for one), wins.
  * Found by Logback through {@code META-INF/services}.
  */
 public final class TextLogging extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+  private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    ClassLoader classes = TextLogging.class.getClassLoader();
     if (System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null
-        || TextLogging.class.getClassLoader().getResource(ContextInitializer.TEST_AUTOCONFIG_FILE) != null) {
+        || classes.getResource(ContextInitializer.TEST_AUTOCONFIG_FILE) != null
+        || classes.getResource(ContextInitializer.AUTOCONFIG_FILE) != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
     // Logback's own status lines stay quiet, as they did with the file's NopStatusListener.

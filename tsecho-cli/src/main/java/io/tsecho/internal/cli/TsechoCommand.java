@@ -41,7 +41,7 @@ public final class TsechoCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: serve or client");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: serve, client, ping or bench");
   }
 
   /**

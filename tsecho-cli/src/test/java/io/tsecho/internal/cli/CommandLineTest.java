@@ -70,7 +70,7 @@ class CommandLineTest {
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).isEqualTo(
-        "tsecho: a command is required: serve or client\nTry 'tsecho --help' for more information.\n");
+        "tsecho: a command is required: serve, client, ping or bench\nTry 'tsecho --help' for more information.\n");
   }
 
   @ParameterizedTest

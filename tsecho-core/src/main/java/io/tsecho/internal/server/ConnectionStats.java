@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the TCP connections of one server did: how many closed for each reason, and the most bytes
- * any one connection held at once. Updated once per connection event, never per message.
+ * any one connection held at once. Updated once per connection event, and when a connection holds
+ * replies back; never for a message answered at once.
  */
 public final class ConnectionStats {
   private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);

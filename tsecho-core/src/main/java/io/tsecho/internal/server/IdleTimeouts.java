@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The idle time-out of a server's connections, kept by one timer per event loop instead of one per
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * connection that reads moves to the end of its list: a few field writes, nothing allocated.
  */
 final class IdleTimeouts {
+  private static final Logger LOG = LoggerFactory.getLogger(IdleTimeouts.class);
+
   private final long timeoutNanos;
   private final ConcurrentMap<EventExecutor, Loop> loops = new ConcurrentHashMap<>();
 
@@ -59,6 +63,7 @@ final class IdleTimeouts {
 
     /** Times {@code connection}, silent from {@code nowNanos}; it must not be timed already. */
     void add(Timed connection, long nowNanos) {
+      assert executor.inEventLoop();
       assert !isListed(connection);
       connection.silentSinceNanos = nowNanos;
       append(connection);
@@ -73,6 +78,7 @@ final class IdleTimeouts {
      * connection when it wakes up.
      */
     void touch(Timed connection, long nowNanos) {
+      assert executor.inEventLoop();
       connection.silentSinceNanos = nowNanos;
       if (connection != last && isListed(connection)) {
         unlink(connection);
@@ -82,6 +88,7 @@ final class IdleTimeouts {
 
     /** Stops timing {@code connection}; nothing happens if it was not timed. */
     void remove(Timed connection) {
+      assert executor.inEventLoop();
       if (isListed(connection)) {
         unlink(connection);
       }
@@ -96,7 +103,11 @@ final class IdleTimeouts {
         while (first != null && now - first.silentSinceNanos >= timeoutNanos) {
           Timed silent = first;
           unlink(silent);
-          silent.idleTimeoutReached(now);
+          try {
+            silent.idleTimeoutReached(now);
+          } catch (RuntimeException e) { // a fault in one connection must not leave the rest untimed
+            LOG.warn("idle time-out of a connection failed; it is no longer timed: {}", e.toString());
+          }
         }
       } finally {
         sweeping = false;

@@ -42,8 +42,8 @@ public final class StampHandler extends TcpServiceHandler {
 
   private static final byte LF = '\n';
 
-  /** The listener's settings, shared by all its connections. */
-  private final StampSettings settings;
+  /** How the listener stamps, shared by all its connections. */
+  private final StampSettings stamp;
   /** For whoami, this connection's part of each reply after the stamp; made when serving starts. */
   private byte[] header;
 
@@ -89,16 +89,16 @@ public final class StampHandler extends TcpServiceHandler {
     this(StampSettings.of(limits, events, stamper, input, whoami, messages));
   }
 
-  /** A connection of a listener whose settings are made once for all its connections. */
-  StampHandler(StampSettings settings) {
-    super(settings.connection());
-    this.settings = settings;
+  /** A connection of a listener whose stamp settings are made once for all its connections. */
+  StampHandler(StampSettings stamp) {
+    super(stamp.connection());
+    this.stamp = stamp;
   }
 
   @Override
   protected void onOpen(ChannelHandlerContext ctx) {
-    if (settings.whoami() != null) {
-      header = settings.whoami().forConnection(ctx.channel());
+    if (stamp.whoami() != null) {
+      header = stamp.whoami().forConnection(ctx.channel());
     }
   }
 
@@ -110,14 +110,14 @@ public final class StampHandler extends TcpServiceHandler {
       account(ctx);
       return;
     }
-    parse(ctx, settings.stamper().current(), in);
+    parse(ctx, stamp.stamper().current(), in);
   }
 
   /** Answers what {@code in} holds; owns it, and keeps it as {@link #unparsed} if the client stops reading. */
   private void parse(ChannelHandlerContext ctx, byte[] prefix, ByteBuf in) {
     parsing = true;
     try {
-      if (settings.framing() == Framing.RAW) {
+      if (stamp.framing() == Framing.RAW) {
         reply(ctx, prefix, in, in.readerIndex(), in.readableBytes());
         in.release();
       } else {
@@ -129,7 +129,7 @@ public final class StampHandler extends TcpServiceHandler {
   }
 
   private void parseLines(ChannelHandlerContext ctx, byte[] prefix, ByteBuf in) {
-    int maxLine = settings.maxLine();
+    int maxLine = stamp.maxLine();
     int from = in.readerIndex();
     int end = in.writerIndex();
     if (partial != null) {
@@ -138,7 +138,7 @@ public final class StampHandler extends TcpServiceHandler {
       int contentLength = partial.readableBytes() + (eol < 0 ? take : take - 1);
       if (contentLength > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, stamp.lineTooLongError());
         return;
       }
       if (!appendToPartial(ctx, in, from, take) || eol < 0) {
@@ -159,7 +159,7 @@ public final class StampHandler extends TcpServiceHandler {
       }
       if (eol - from > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, stamp.lineTooLongError());
         return;
       }
       sentNewline = true;
@@ -174,7 +174,7 @@ public final class StampHandler extends TcpServiceHandler {
     if (rest > 0) {
       if (rest > maxLine) {
         in.release();
-        closeWithError(ctx, CloseReason.LINE_TOO_LONG, settings.lineTooLongError());
+        closeWithError(ctx, CloseReason.LINE_TOO_LONG, stamp.lineTooLongError());
         return;
       }
       startPartial(ctx, in, from, rest);
@@ -212,8 +212,8 @@ public final class StampHandler extends TcpServiceHandler {
     partial = ctx.alloc().buffer(length);
     Buffers.append(partial, in, from, length);
     partialSinceNanos = ctx.executor().ticker().nanoTime();
-    if (settings.lineTimeoutNanos() > 0 && lineTimer == null) {
-      scheduleLineCheck(ctx, settings.lineTimeoutNanos());
+    if (stamp.lineTimeoutNanos() > 0 && lineTimer == null) {
+      scheduleLineCheck(ctx, stamp.lineTimeoutNanos());
     }
   }
 
@@ -221,7 +221,7 @@ public final class StampHandler extends TcpServiceHandler {
   private boolean appendToPartial(ChannelHandlerContext ctx, ByteBuf in, int from, int length) {
     int needed = partial.readableBytes() + length;
     if (needed > partial.capacity()) {
-      int grown = Math.max(needed, Math.min(settings.maxLine() + 1, partial.capacity() + partial.capacity() / 2));
+      int grown = Math.max(needed, Math.min(stamp.maxLine() + 1, partial.capacity() + partial.capacity() / 2));
       if (!reserve(ctx, grown - partial.capacity())) {
         return false;
       }
@@ -233,7 +233,7 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** @return true if replies were handed to the channel, where the write-buffer watermark sees them */
   private boolean reply(ChannelHandlerContext ctx, byte[] prefix, ByteBuf source, int index, int length) {
-    MessageListener messages = settings.connection().messages();
+    MessageListener messages = stamp.connection().messages();
     if (messages != null) {
       messages.received(ctx.channel(), Peer.of(ctx.channel()).client(), source, index, length);
     }
@@ -270,15 +270,15 @@ public final class StampHandler extends TcpServiceHandler {
 
   /** A trailing piece answered without its newline: counted, since a line may have been split there. */
   private void answerPiece(ChannelHandlerContext ctx) {
-    replyToPartial(ctx, settings.stamper().current());
+    replyToPartial(ctx, stamp.stamper().current());
     limits().stats().recordPieceAnswered();
   }
 
   @Override
   protected void onReadComplete(ChannelHandlerContext ctx) {
-    if (settings.framing() == Framing.AUTO && partial != null && unparsed == null && !isPaused()) {
-      boolean mayHaveMore = settings.input().mayHaveMoreInput(ctx.channel());
-      if (settings.partialDelayNanos() == 0 && !mayHaveMore) {
+    if (stamp.framing() == Framing.AUTO && partial != null && unparsed == null && !isPaused()) {
+      boolean mayHaveMore = stamp.input().mayHaveMoreInput(ctx.channel());
+      if (stamp.partialDelayNanos() == 0 && !mayHaveMore) {
         answerPiece(ctx);
       } else {
         // Armed even when the socket may hold more: a transport that stopped at its per-batch
@@ -316,7 +316,7 @@ public final class StampHandler extends TcpServiceHandler {
   }
 
   private long quietPeriodNanos() {
-    long partialDelayNanos = settings.partialDelayNanos();
+    long partialDelayNanos = stamp.partialDelayNanos();
     return sentNewline ? Math.max(partialDelayNanos, LINE_CLIENT_PARTIAL_DELAY_NANOS) : partialDelayNanos;
   }
 
@@ -345,14 +345,14 @@ public final class StampHandler extends TcpServiceHandler {
     if (partial == null || isClosing()) {
       return; // the next partial line arms the check again
     }
-    long lineTimeoutNanos = settings.lineTimeoutNanos();
+    long lineTimeoutNanos = stamp.lineTimeoutNanos();
     long waitedNanos = ctx.executor().ticker().nanoTime() - Math.max(partialSinceNanos, resumedNanos);
     if (isPaused()) {
       scheduleLineCheck(ctx, lineTimeoutNanos);
     } else if (waitedNanos < lineTimeoutNanos) {
       scheduleLineCheck(ctx, lineTimeoutNanos - waitedNanos);
     } else {
-      closeWithError(ctx, CloseReason.LINE_TIMEOUT, settings.lineTimeoutError());
+      closeWithError(ctx, CloseReason.LINE_TIMEOUT, stamp.lineTimeoutError());
     }
   }
 
@@ -365,10 +365,10 @@ public final class StampHandler extends TcpServiceHandler {
     if (unparsed != null) {
       ByteBuf in = unparsed;
       unparsed = null;
-      parse(ctx, settings.stamper().current(), in);
+      parse(ctx, stamp.stamper().current(), in);
       flushReplies(ctx);
     }
-    if (partial != null && settings.framing() == Framing.AUTO && unparsed == null && !isPaused() && !isClosing()) {
+    if (partial != null && stamp.framing() == Framing.AUTO && unparsed == null && !isPaused() && !isClosing()) {
       schedulePartialCheck(ctx, quietPeriodNanos());
     }
   }
@@ -392,7 +392,7 @@ public final class StampHandler extends TcpServiceHandler {
   protected void beforeClose(ChannelHandlerContext ctx, boolean inputEnded) {
     cancelTimers();
     releaseUnparsed();
-    if (partial != null && settings.framing() == Framing.AUTO) {
+    if (partial != null && stamp.framing() == Framing.AUTO) {
       answerPiece(ctx);
     }
     writeReplies(ctx);

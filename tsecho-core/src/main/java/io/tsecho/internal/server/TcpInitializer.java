@@ -70,7 +70,7 @@ final class TcpInitializer extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     try {
       initChannel(ctx.channel());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // as ChannelInitializer does: a connection must not stay half set up
       LOG.warn("could not set up connection {}, closing it: {}", Addresses.format(ctx.channel().remoteAddress()),
           e.toString());
       ctx.close();

@@ -23,8 +23,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * what a read is answered with.
  *
  * <p>Deadlines are plain timers on the event loop rather than Netty's IdleStateHandler: one handler
- * less in every pipeline is about a tenth of the memory an idle connection costs. The idle time-out,
- * which every connection has, is not even a timer of its own: {@link IdleTimeouts} keeps one per loop.
+ * less in every pipeline is about a tenth of the memory an idle connection costs. The idle time-out
+ * is not even a timer of its own: {@link IdleTimeouts} keeps one per loop.
  */
 abstract class TcpServiceHandler extends IdleTimeouts.Timed {
 
@@ -49,7 +49,7 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
   /** This loop's idle time-outs, or null when connections never time out. */
   private IdleTimeouts.Loop idle;
   /** For the idle time-out, which comes from the loop rather than from an event of this connection. */
-  private ChannelHandlerContext ctx;
+  private ChannelHandlerContext idleContext;
 
   /** Reading is stopped because the client does not read its replies. */
   private boolean paused;
@@ -169,7 +169,7 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
     lastReadNanos = ctx.executor().ticker().nanoTime();
     idle = settings.limits().idleTimeouts().of(ctx.executor());
     if (idle != null) {
-      this.ctx = ctx;
+      idleContext = ctx;
       idle.add(this, lastReadNanos);
     }
     onOpen(ctx);
@@ -358,6 +358,7 @@ abstract class TcpServiceHandler extends IdleTimeouts.Timed {
   /** Silent for the whole idle time-out; the loop has stopped timing this connection. */
   @Override
   void idleTimeoutReached(long nowNanos) {
+    ChannelHandlerContext ctx = idleContext;
     if (closing || !ctx.channel().isActive()) {
       return; // a closing connection has its own deadline
     }

@@ -2,6 +2,9 @@ package io.tsecho.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** One event loop's idle time-outs, on an embedded loop whose clock moves only when told. */
 class IdleTimeoutsTest {
@@ -37,6 +41,7 @@ class IdleTimeoutsTest {
   private final class Connection extends IdleTimeouts.Timed {
     private final String name;
     private boolean asksForMoreTime;
+    private boolean fails;
 
     Connection(String name) {
       this.name = name;
@@ -45,6 +50,9 @@ class IdleTimeoutsTest {
     @Override
     void idleTimeoutReached(long nowNanos) {
       reached.add(name + "@" + TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos));
+      if (fails) {
+        throw new IllegalStateException("closing failed");
+      }
       if (asksForMoreTime) {
         idle.add(this, nowNanos);
       }
@@ -87,6 +95,32 @@ class IdleTimeoutsTest {
     assertThat(reached).containsExactly("b@12000", "c@14000", "a@15000");
     at(100_000);
     assertThat(reached).as("each once").hasSize(3);
+  }
+
+  @Test
+  void aConnectionWhoseTimeOutFailsLeavesTheOthersTimed() {
+    Connection failing = new Connection("failing");
+    failing.fails = true;
+    Connection next = new Connection("next");
+    Connection later = new Connection("later");
+    idle.add(failing, now());
+    idle.add(next, now());
+    at(1_000);
+    idle.add(later, now());
+    Logger log = (Logger) LoggerFactory.getLogger(IdleTimeouts.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      at(10_000);
+      assertThat(reached).containsExactly("failing@10000", "next@10000");
+      at(11_000);
+      assertThat(reached).containsExactly("failing@10000", "next@10000", "later@11000");
+      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+          "idle time-out of a connection failed; it is no longer timed: java.lang.IllegalStateException: closing failed");
+    } finally {
+      log.detachAppender(lines);
+    }
   }
 
   @Test
