@@ -45,6 +45,21 @@ public final class LatencyPlot {
   }
 
   private static void draw(Histogram nanos, String title, Path png) throws IOException {
+    Curve curve = curve(nanos);
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
+        .xAxisTitle("percentile, in nines: 1 = 90%, 2 = 99%, 3 = 99.9%, 4 = 99.99%").yAxisTitle("latency (µs)").build();
+    chart.getStyler().setXAxisMin(0.0);
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setXAxisDecimalPattern("0");
+    chart.addSeries("latency", curve.nines(), curve.micros()).setMarker(SeriesMarkers.NONE);
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The points of the chart: x in nines of each percentile step, y its latency in microseconds. */
+  record Curve(List<Double> nines, List<Double> micros) {}
+
+  /** The points to draw; an empty histogram is one point at the origin, so that the chart still draws. */
+  static Curve curve(Histogram nanos) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (HistogramIterationValue v : nanos.percentiles(5)) {
@@ -57,13 +72,7 @@ public final class LatencyPlot {
       xs.add(0.0);
       ys.add(0.0);
     }
-    XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
-        .xAxisTitle("percentile, in nines: 1 = 90%, 2 = 99%, 3 = 99.9%, 4 = 99.99%").yAxisTitle("latency (µs)").build();
-    chart.getStyler().setXAxisMin(0.0);
-    chart.getStyler().setLegendVisible(false);
-    chart.getStyler().setXAxisDecimalPattern("0");
-    chart.addSeries("latency", xs, ys).setMarker(SeriesMarkers.NONE);
-    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return new Curve(xs, ys);
   }
 
   /** The chart could not be drawn or written; the report it would show has been printed already. */

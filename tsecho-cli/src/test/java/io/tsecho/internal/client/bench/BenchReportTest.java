@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.internal.metrics.LatencySummary;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,57 @@ class BenchReportTest {
     assertThat(closed.lines()).hasSize(4).noneMatch(l -> l.contains("send lag"));
     assertThat(closed.lines().get(2)).startsWith("latency p50 40.0 ");
     assertThat(closed.json()).doesNotContain("send_lag").doesNotContain("generator_late");
+  }
+
+  @Test
+  void everyKindOfErrorCountsOnceAndAnyErrorOrConnectionFailureFailsTheRun() {
+    LatencySummary l = micros(40, 100);
+    BenchReport errors = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0, Duration.ofSeconds(2), 40000,
+        0, 0, 1, 20, 300, 4000, 0, 0, l, null, false, Map.of());
+    assertThat(errors.errors()).isEqualTo(4321);
+    assertThat(errors.failed()).isTrue();
+    assertThat(errors.lines().get(3))
+        .isEqualTo("errors 4321: wrong 1, missing 20, extra 300, late 4000; connections failed 0, lost 0");
+    assertThat(errors.json()).contains("\"errors\":{\"total\":4321,\"wrong\":1,\"missing\":20,\"extra\":300,"
+        + "\"late\":4000},\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":false}");
+
+    BenchReport failedConnection = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0,
+        Duration.ofSeconds(2), 40000, 0, 0, 0, 0, 0, 0, 1, 0, l, null, false, Map.of());
+    assertThat(failedConnection.errors()).isZero();
+    assertThat(failedConnection.failed()).isTrue();
+    BenchReport lostConnection = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0,
+        Duration.ofSeconds(2), 40000, 0, 0, 0, 0, 0, 0, 0, 1, l, null, false, Map.of());
+    assertThat(lostConnection.failed()).isTrue();
+    assertThat(report(l, null, false).failed()).isFalse();
+  }
+
+  @Test
+  void whoamiListsEachInstancesShareOfRepliesAndConnectionsAndTheSpread() {
+    Map<String, long[]> instances = new HashMap<>();
+    instances.put("pod-b", new long[] {300, 1});
+    instances.put("pod-a", new long[] {100, 3});
+    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "whoami", 4, 1, 64, 0, Duration.ofSeconds(1), 400,
+        0, 0, 0, 0, 0, 0, 0, 0, micros(40, 100), null, false, instances);
+    assertThat(r.spread()).isEqualTo(3.0);
+    assertThat(r.lines().subList(4, 7)).containsExactly(
+        "instance pod-a: 100 replies (25.0%), 3 connection(s) (75.0%)",
+        "instance pod-b: 300 replies (75.0%), 1 connection(s) (25.0%)",
+        "spread 3.00 (the largest instance's share of replies over the smallest's, over 2 instance(s))");
+    assertThat(r.lines()).hasSize(7);
+    assertThat(r.json()).endsWith(",\"instances\":{\"pod-a\":{\"replies\":100,\"connections\":3},"
+        + "\"pod-b\":{\"replies\":300,\"connections\":1}},\"spread\":3.000}");
+  }
+
+  @Test
+  void anInstanceWithoutRepliesOrConnectionsHasNoShareAndNoSpread() {
+    Map<String, long[]> instances = Map.of("pod-a", new long[] {0, 0});
+    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "whoami", 1, 1, 64, 0, Duration.ofSeconds(1), 0,
+        0, 0, 0, 0, 0, 0, 0, 0, micros(0, 0), null, false, instances);
+    assertThat(r.spread()).isZero();
+    assertThat(r.lines()).contains("instance pod-a: 0 replies (0.0%), 0 connection(s) (0.0%)",
+        "spread 0.00 (the largest instance's share of replies over the smallest's, over 1 instance(s))");
+    assertThat(report(micros(40, 100), null, false).spread()).as("no whoami").isZero();
+    assertThat(report(micros(40, 100), null, false).json()).doesNotContain("instances").doesNotContain("spread");
   }
 
   @Test

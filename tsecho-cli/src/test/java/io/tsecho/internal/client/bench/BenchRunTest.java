@@ -2,6 +2,7 @@ package io.tsecho.internal.client.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import java.time.Duration;
@@ -10,8 +11,12 @@ import org.junit.jupiter.api.Test;
 /** The run's timeline holds for any origin of {@code System.nanoTime()}, negative and wrapping ones included. */
 class BenchRunTest {
   private static BenchOptions options(long requests, Duration warmup) {
+    return options(requests, warmup, Service.STAMP);
+  }
+
+  private static BenchOptions options(long requests, Duration warmup, Service service) {
     return new BenchOptions("127.0.0.1", 1, 2, 1, 64, Duration.ofSeconds(1), requests, warmup, false, 0, 1,
-        Duration.ofSeconds(5), Duration.ofSeconds(5), Service.STAMP, Transport.NIO);
+        Duration.ofSeconds(5), Duration.ofSeconds(5), service, Transport.NIO);
   }
 
   @Test
@@ -41,5 +46,70 @@ class BenchRunTest {
     run.begin(-1, 1);
     run.stop();
     assertThat(run.mayStart(0)).isFalse();
+  }
+
+  @Test
+  void theFirstStopCountsAndItsTimeIsKept() {
+    long[] now = {-3_000};
+    BenchRun run = new BenchRun(options(0, Duration.ZERO), () -> now[0]);
+    run.begin(-5_000, 1);
+    assertThat(run.stopped()).isFalse();
+    assertThat(run.mayStart(-4_000)).isTrue();
+    run.stop();
+    now[0] = 9_000;
+    run.stop();
+    assertThat(run.stopped()).isTrue();
+    assertThat(run.stoppedAtNanos()).isEqualTo(-3_000);
+  }
+
+  @Test
+  void theRunIsFinishedOnlyWhenEveryConnectionHasSaidSo() throws Exception {
+    BenchRun run = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    run.begin(0, 2);
+    run.connectionFinished();
+    assertThat(run.awaitFinished(0)).isFalse();
+    run.connectionFinished();
+    assertThat(run.awaitFinished(0)).isTrue();
+  }
+
+  @Test
+  void whatTheRepliesHoldFollowsTheService() {
+    BenchRun stamp = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    assertThat(stamp.stamped()).isTrue();
+    assertThat(stamp.whoami()).isFalse();
+    BenchRun echo = new BenchRun(options(100, Duration.ZERO, Service.ECHO), () -> 0);
+    assertThat(echo.stamped()).isFalse();
+    assertThat(echo.whoami()).isFalse();
+    BenchRun whoami = new BenchRun(options(100, Duration.ZERO, Service.WHOAMI), () -> 0);
+    assertThat(whoami.stamped()).isTrue();
+    assertThat(whoami.whoami()).isTrue();
+  }
+
+  @Test
+  void eachLoopHasItsOwnCountersMadeOnFirstUse() {
+    BenchRun run = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    EmbeddedChannel a = new EmbeddedChannel();
+    EmbeddedChannel b = new EmbeddedChannel();
+    try {
+      LoopStats first = run.statsOf(a.eventLoop());
+      assertThat(run.statsOf(a.eventLoop())).isSameAs(first);
+      assertThat(run.statsOf(b.eventLoop())).isNotSameAs(first);
+      assertThat(run.stats()).containsOnlyKeys(a.eventLoop(), b.eventLoop()).containsEntry(a.eventLoop(), first);
+    } finally {
+      a.finishAndReleaseAll();
+      b.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void tlsRefusalsAreCountedAndTheFirstCauseKept() {
+    BenchRun run = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    assertThat(run.tlsRefusals()).isZero();
+    assertThat(run.tlsRefusal()).isNull();
+    Exception first = new Exception("certificate required");
+    run.tlsRefused(first);
+    run.tlsRefused(new Exception("bad certificate"));
+    assertThat(run.tlsRefusals()).isEqualTo(2);
+    assertThat(run.tlsRefusal()).isSameAs(first);
   }
 }

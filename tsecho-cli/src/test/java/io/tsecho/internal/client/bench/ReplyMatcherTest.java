@@ -1,6 +1,7 @@
 package io.tsecho.internal.client.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -81,6 +82,19 @@ class ReplyMatcherTest {
   }
 
   @Test
+  void aWrongReplyWithNothingOutstandingLeavesTheNextRequestsInOrder() {
+    assertThat(m.reply(-1)).isEqualTo(Outcome.WRONG);
+    assertThat(m.outstanding()).isZero();
+    send(0, 1);
+    assertThat(m.outstanding()).isEqualTo(2);
+    assertThat(m.reply(0)).isEqualTo(Outcome.OK);
+    assertThat(m.matchedStart()).isZero();
+    assertThat(m.reply(1)).isEqualTo(Outcome.OK);
+    assertThat(m.matchedStart()).isEqualTo(100);
+    assertThat(m.missing()).isZero();
+  }
+
+  @Test
   void aRequestIsGivenUpOnlyOnceItStartedBeforeTheDeadline() {
     send(1, 2); // started at 100 and 200
     assertThat(m.expire(100)).as("started exactly at the deadline").isZero();
@@ -97,6 +111,65 @@ class ReplyMatcherTest {
     assertThat(m.missing()).isEqualTo(1);
     assertThat(m.reply(0)).isEqualTo(Outcome.LATE);
     assertThat(m.reply(2)).isEqualTo(Outcome.OK);
+  }
+
+  @Test
+  void aRepeatedReplyToRequestZeroIsExtraEvenAfterOthersWereGivenUp() {
+    send(0, 1);
+    assertThat(m.reply(0)).isEqualTo(Outcome.OK);
+    assertThat(m.expire(101)).isEqualTo(1); // request 1
+    assertThat(m.reply(0)).as("answered, never given up on").isEqualTo(Outcome.EXTRA);
+    assertThat(m.reply(1)).isEqualTo(Outcome.LATE);
+  }
+
+  @Test
+  void aReplyToTheLastRequestSentIsNotWrong() {
+    send(0);
+    assertThat(m.reply(0)).isEqualTo(Outcome.OK);
+    send(1);
+    assertThat(m.reply(1)).isEqualTo(Outcome.OK);
+    assertThat(m.reply(2)).isEqualTo(Outcome.WRONG);
+  }
+
+  @Test
+  void onlyTheLast64GivenUpAreRememberedAsLate() {
+    ReplyMatcher one = new ReplyMatcher(1);
+    for (long seq = 0; seq < 65; seq++) {
+      one.sent(seq, seq);
+      assertThat(one.expire(seq + 1)).isEqualTo(1);
+    }
+    assertThat(one.reply(0)).as("forgotten").isEqualTo(Outcome.EXTRA);
+    assertThat(one.reply(1)).isEqualTo(Outcome.LATE);
+    assertThat(one.reply(64)).isEqualTo(Outcome.LATE);
+    assertThat(one.missing()).isEqualTo(65);
+  }
+
+  @Test
+  void aFullMatcherRefusesOneMoreRequest() {
+    ReplyMatcher two = new ReplyMatcher(2);
+    two.sent(0, 0);
+    assertThat(two.isFull()).isFalse();
+    two.sent(1, 0);
+    assertThat(two.isFull()).isTrue();
+    assertThatThrownBy(() -> two.sent(2, 0)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("more requests in flight than the depth allows");
+  }
+
+  @Test
+  void theRingWrapsAroundAndKeepsItsOrder() {
+    ReplyMatcher three = new ReplyMatcher(3);
+    for (long seq = 0; seq < 10; seq++) {
+      three.sent(seq, 100 * seq);
+      if (seq >= 2) {
+        assertThat(three.reply(seq - 2)).isEqualTo(Outcome.OK);
+        assertThat(three.matchedStart()).isEqualTo(100 * (seq - 2));
+      }
+    }
+    assertThat(three.outstanding()).isEqualTo(2);
+    assertThat(three.reply(9)).as("skips 8").isEqualTo(Outcome.OK);
+    assertThat(three.matchedStart()).isEqualTo(900);
+    assertThat(three.missing()).isEqualTo(1);
+    assertThat(three.outstanding()).isZero();
   }
 
   @Test

@@ -224,4 +224,56 @@ class ShardMergeTest {
     Path only = shard(0, 1, total(64, 0), START, all, LatencySummary.newNanosHistogram(), new SplittableRandom(21));
     assertThat(ShardMerge.of(List.of(only)).latencyNanos()).isEqualTo(all);
   }
+
+  @Test
+  void theRunWasStoppedIfAnyShardWas() throws Exception {
+    SplittableRandom random = new SplittableRandom(22);
+    Histogram ignored = LatencySummary.newNanosHistogram();
+    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
+    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    assertThat(ShardMerge.of(List.of(zero, one)).report().stopped()).isFalse();
+    Files.writeString(one, Files.readString(one, UTF_8).replace("#tsecho-result stopped=false",
+        "#tsecho-result stopped=true"), UTF_8);
+    assertThat(ShardMerge.of(List.of(zero, one)).report().stopped()).isTrue();
+  }
+
+  @Test
+  void aRunOfOneShardNeedsNoStartAt() throws Exception {
+    Histogram all = LatencySummary.newNanosHistogram();
+    Path only = shard(0, 1, total(64, 0), START, all, LatencySummary.newNanosHistogram(), new SplittableRandom(23));
+    Files.writeString(only, Files.readString(only, UTF_8).replace("start-at=" + START, "start-at=none"), UTF_8);
+    assertThat(ShardMerge.of(List.of(only)).latencyNanos()).isEqualTo(all);
+  }
+
+  @Test
+  void refusesASetWithoutItsLastShard() throws Exception {
+    SplittableRandom random = new SplittableRandom(24);
+    Histogram ignored = LatencySummary.newNanosHistogram();
+    Path zero = shard(0, 3, total(64, 0), START, ignored, ignored, random);
+    Path one = shard(1, 3, total(64, 0), START, ignored, ignored, random);
+    assertThatThrownBy(() -> ShardMerge.of(List.of(one, zero))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bench merge: the run had 3 shard(s); the log of shard(s) [2] is missing");
+  }
+
+  @Test
+  void aSettingThatOnlyTheSecondLogHasIsAMismatchToo() throws Exception {
+    SplittableRandom random = new SplittableRandom(25);
+    Histogram ignored = LatencySummary.newNanosHistogram();
+    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
+    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    Files.writeString(one, Files.readString(one, UTF_8).replace("#tsecho-bench shard=1\n",
+        "#tsecho-bench shard=1\n#tsecho-bench tls=on\n"), UTF_8);
+    assertThatThrownBy(() -> ShardMerge.of(List.of(zero, one))).hasMessage("bench merge: " + one
+        + " was written with tls=on, " + zero + " with tls=: only shards of one run can be merged");
+  }
+
+  @Test
+  void refusesASettingWithoutAKey() throws Exception {
+    Path only = shard(0, 1, total(64, 0), START, LatencySummary.newNanosHistogram(),
+        LatencySummary.newNanosHistogram(), new SplittableRandom(26));
+    Files.writeString(only, Files.readString(only, UTF_8).replace("#tsecho-bench size=64\n",
+        "#tsecho-bench size=64\n#tsecho-bench =64\n"), UTF_8);
+    assertThatThrownBy(() -> ShardMerge.of(List.of(only))).hasMessage("bench merge: " + only
+        + ": '=64' is not KEY=VALUE");
+  }
 }

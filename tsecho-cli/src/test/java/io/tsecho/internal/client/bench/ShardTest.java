@@ -73,6 +73,38 @@ class ShardTest {
   }
 
   @Test
+  void asManyShardsAsConnectionsRequestsOrRequestsPerSecondIsEnough() {
+    BenchOptions mine = new Shard(2, 3).of(total(3, 3, 3));
+    assertThat(mine.connections()).isEqualTo(1);
+    assertThat(mine.rate()).isEqualTo(1);
+    assertThat(mine.totalRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void aShardIsWrittenAsOnTheCommandLine() {
+    assertThat(new Shard(2, 3)).hasToString("2/3");
+    assertThat(Shard.ALONE).hasToString("0/1");
+  }
+
+  @Test
+  void aRateIsWrittenExactlyAndTheSameOnEveryMachine() {
+    assertThat(ShardSettings.number(1000)).isEqualTo("1000");
+    assertThat(ShardSettings.number(-3)).isEqualTo("-3");
+    assertThat(ShardSettings.number(1000.5)).isEqualTo("1000.5");
+    assertThat(ShardSettings.number(999_999_999_999_999.0)).isEqualTo("999999999999999");
+    assertThat(ShardSettings.number(1e15)).as("past what a long shows exactly here").isEqualTo("1.0E15");
+    assertThat(ShardSettings.number(-1e15)).isEqualTo("-1.0E15");
+  }
+
+  @Test
+  void onlyTheShardsOwnKeysMayDiffer() {
+    assertThat(ShardSettings.perShard("shard")).isTrue();
+    assertThat(ShardSettings.perShard("shard-rate")).isTrue();
+    assertThat(ShardSettings.perShard("shards")).isFalse();
+    assertThat(ShardSettings.perShard("rate")).isFalse();
+  }
+
+  @Test
   void startAtReadsAnInstantOrADelayAndRefusesThePast() {
     Clock clock = Clock.fixed(Instant.parse("2026-11-25T19:00:00Z"), ZoneOffset.UTC);
     assertThat(StartAt.parse("2026-11-25T20:00:00Z", clock)).isEqualTo(Instant.parse("2026-11-25T20:00:00Z"));
