@@ -471,10 +471,13 @@ class TlsServerIT {
     }
     TestPki.Ca ca = TestPki.ca("Test Root", dir);
     TestPki.Issued cert = ca.issue("server.test");
+    // Every socket buffer fixed: the kernel's autotuning would otherwise let it hold megabytes of
+    // the client's lines after the server stops reading.
     int port = start(new TlsSettings(cert.certificateFile(), cert.keyFile(), false, null, engine),
-        b -> b.sendBufferSize(64 * 1024));
+        b -> b.receiveBufferSize(64 * 1024).sendBufferSize(64 * 1024));
     Socket plain = new Socket();
     plain.setReceiveBufferSize(64 * 1024);
+    plain.setSendBufferSize(64 * 1024);
     plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     SSLSocket socket = (SSLSocket) client(ca.certificate(), null).getSocketFactory().createSocket(plain, "localhost", port, true);
     socket.setSoTimeout(20_000);
