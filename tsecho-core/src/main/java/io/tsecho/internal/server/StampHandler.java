@@ -3,6 +3,7 @@ package io.tsecho.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
+import io.tsecho.config.Service;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,9 @@ public final class StampHandler extends TcpServiceHandler {
   /** @param messages told of each message answered, or null for none */
   StampHandler(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input, WhoamiHeader whoami,
       MessageListener messages) {
-    this(StampSettings.of(limits, events, stamper, input, whoami, messages));
+    this(StampSettings.of(
+        ConnectionSettings.of(whoami == null ? Service.STAMP : Service.WHOAMI, limits, events, messages),
+        stamper, input, whoami));
   }
 
   /** A connection of a listener whose stamp settings are made once for all its connections. */

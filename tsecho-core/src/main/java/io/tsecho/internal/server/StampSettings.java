@@ -1,7 +1,6 @@
 package io.tsecho.internal.server;
 
 import io.tsecho.config.ServerConfig;
-import io.tsecho.config.Service;
 import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
 
@@ -16,12 +15,9 @@ record StampSettings(ConnectionSettings connection, Framing framing, int maxLine
     WhoamiHeader whoami, long partialDelayNanos, long lineTimeoutNanos, byte[] lineTooLongError,
     byte[] lineTimeoutError) {
 
-  /** @param messages told of each message answered, or null for none */
-  static StampSettings of(ConnectionLimits limits, ListenerEvents events, Stamper stamper, InputProbe input,
-      WhoamiHeader whoami, MessageListener messages) {
-    ServerConfig config = limits.config();
-    ConnectionSettings connection =
-        ConnectionSettings.of(whoami == null ? Service.STAMP : Service.WHOAMI, limits, events, messages);
+  /** @param connection the listener's settings for any connection, of service stamp or whoami */
+  static StampSettings of(ConnectionSettings connection, Stamper stamper, InputProbe input, WhoamiHeader whoami) {
+    ServerConfig config = connection.limits().config();
     return new StampSettings(connection, config.framing(), config.maxLine(), stamper, input, whoami,
         config.partialDelay().toNanos(), config.lineTimeout().toNanos(), ErrorReplies.lineTooLong(config.maxLine()),
         ErrorReplies.lineTimeout(config.lineTimeout()));

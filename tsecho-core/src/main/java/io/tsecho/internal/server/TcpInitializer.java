@@ -51,11 +51,10 @@ final class TcpInitializer extends ChannelInboundHandlerAdapter {
     this.gates = (int) stages.stream().filter(ConnectionStage::isGate).count();
     this.refuse = new RefuseHandler(ErrorReplies.tooManyConnections(server.config().maxConnections()));
     Service service = listener.service();
-    ConnectionLimits limits = server.limits();
-    this.settings = ConnectionSettings.of(service, limits, events, server.messages());
-    this.stampSettings = service == Service.STAMP || service == Service.WHOAMI
-        ? StampSettings.of(limits, events, server.clocks().replyPrefix(), InputProbe.SOCKET,
-            service == Service.WHOAMI ? new WhoamiHeader(server.config().instance()) : null, server.messages())
+    this.settings = ConnectionSettings.of(service, server.limits(), events, server.messages());
+    this.stampSettings = service.isStamped()
+        ? StampSettings.of(settings, server.clocks().replyPrefix(), InputProbe.SOCKET,
+            service == Service.WHOAMI ? new WhoamiHeader(server.config().instance()) : null)
         : null;
     this.greeting = greeting(service, server.clocks());
   }
