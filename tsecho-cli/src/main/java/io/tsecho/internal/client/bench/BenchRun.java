@@ -40,6 +40,9 @@ final class BenchRun {
     this.clock = clock;
   }
 
+  static final int WARMUP = 0;
+  static final int MEASURED = 1;
+
   long nanoTime() {
     return clock.getAsLong();
   }
@@ -69,7 +72,15 @@ final class BenchRun {
 
   /** Whether a request meant to start at this time is measured: the warm-up is over by then. */
   boolean measured(long intendedNanos) {
-    return intendedNanos - measureStartNanos >= 0;
+    return phaseOf(intendedNanos) == MEASURED;
+  }
+
+  /**
+   * {@link #MEASURED} for a request meant to start at this time once the warm-up is over, {@link #WARMUP}
+   * before: the sign of the difference, so the reply path has no branch on it (see {@link LoopStats#phase}).
+   */
+  int phaseOf(long intendedNanos) {
+    return (int) ((intendedNanos - measureStartNanos) >>> 63) ^ 1;
   }
 
   /**

@@ -116,13 +116,13 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         break;
       }
-      boolean measured = run.measured(intended);
-      if (measured && run.limited()) {
-        if (quota == 0) {
+      int phase = run.phaseOf(intended);
+      if (run.limited()) {
+        if (quota < phase) { // a measured request, and the share is spent
           closed = true;
           break;
         }
-        quota--;
+        quota -= phase;
       }
       if (batch == null) {
         batch = newBatch();
@@ -131,12 +131,11 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
       matcher.sent(nextSeq, intended);
       nextSeq++;
       count++;
-      if (measured) {
-        stats.bytesSent += payloads.size();
-        if (pacer != null) {
-          long couldLeave = intended - roomSinceNanos >= 0 ? intended : roomSinceNanos;
-          stats.sendLag.recordValue(Math.max(0, now - couldLeave));
-        }
+      LoopStats.Phase counted = stats.phase(phase);
+      counted.bytesSent += payloads.size();
+      if (pacer != null) {
+        long couldLeave = intended - roomSinceNanos >= 0 ? intended : roomSinceNanos;
+        counted.sendLag.recordValue(Math.max(0, now - couldLeave));
       }
     }
     if (count > 0) {
@@ -163,9 +162,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   /** Counts the bytes of a read, once the warm-up is over, like the requests they answer. */
   protected final void received(int bytes, long nowNanos) {
     anyReply = true;
-    if (run.measured(nowNanos)) {
-      stats.bytesReceived += bytes;
-    }
+    stats.phase(run.phaseOf(nowNanos)).bytesReceived += bytes;
   }
 
   /** Checks one reply: {@code length} bytes at {@code index}, its newline excluded; -1 for a malformed reply. */
@@ -188,13 +185,9 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
     switch (matcher.reply(seq)) {
       case OK:
         long start = matcher.matchedStart();
-        long latency = Math.max(1, nowNanos - start);
-        if (run.measured(start)) {
-          stats.ok++;
-          stats.latency.recordValue(latency);
-        } else {
-          stats.warmupLatency.recordValue(latency);
-        }
+        LoopStats.Phase counted = stats.phase(run.phaseOf(start));
+        counted.ok++;
+        counted.latency.recordValue(Math.max(1, nowNanos - start));
         break;
       case WRONG:
         stats.wrong++;

@@ -9,25 +9,31 @@ import org.HdrHistogram.Histogram;
  * through {@link #snapshot()}, which it runs as a task on the loop once a report interval.
  */
 final class LoopStats {
-  /** Latencies of measured requests since the last snapshot, in nanoseconds. */
-  final Histogram latency = LatencySummary.newNanosHistogram();
-  /** Latencies of warm-up requests since the last snapshot, for the live line only. */
-  final Histogram warmupLatency = LatencySummary.newNanosHistogram();
-  /** Actual minus intended send time of measured requests at a fixed rate, since the last snapshot. */
-  final Histogram sendLag = LatencySummary.newNanosHistogram();
-  long ok;
+  /** Requests meant to start during the warm-up: only their latency is shown, on the live line. */
+  final Phase warmup = new Phase();
+  /** Requests meant to start once the warm-up is over: what the report counts. */
+  final Phase measured = new Phase();
+  /**
+   * Both phases, indexed by {@link BenchRun#phaseOf}, so that a reply picks its phase without a branch.
+   * A branch that first goes the other way when the warm-up ends makes the JIT recompile the reply
+   * path then, and the first measured seconds paid for it.
+   */
+  private final Phase[] phases = {warmup, measured};
   long wrong;
   long missing;
   long extra;
   long late;
-  long bytesSent;
-  long bytesReceived;
   long connectionsLost;
   /** When the last connection on this loop finished, valid if {@link #anyFinished}. */
   long lastFinishNanos;
   boolean anyFinished;
   /** Whoami: which server instance answered. */
   final Instances instances = new Instances();
+
+  /** The phase of {@link BenchRun#phaseOf}: 0 for the warm-up, 1 once measured. */
+  Phase phase(int index) {
+    return phases[index];
+  }
 
   void finished(long nowNanos) {
     if (!anyFinished || nowNanos - lastFinishNanos > 0) {
@@ -38,13 +44,29 @@ final class LoopStats {
 
   /** The interval's histograms (this loop's are reset) and the counts so far. Event loop only. */
   Snapshot snapshot() {
-    Snapshot s = new Snapshot(latency.copy(), warmupLatency.copy(), sendLag.copy(),
-        new Counts(ok, wrong, missing, extra, late, bytesSent, bytesReceived, connectionsLost),
+    Snapshot s = new Snapshot(measured.latency.copy(), warmup.latency.copy(), measured.sendLag.copy(),
+        new Counts(measured.ok, wrong, missing, extra, late, measured.bytesSent, measured.bytesReceived,
+            connectionsLost),
         anyFinished, lastFinishNanos, instances.snapshot());
-    latency.reset();
-    warmupLatency.reset();
-    sendLag.reset();
+    warmup.reset();
+    measured.reset();
     return s;
+  }
+
+  /** What the requests of one phase recorded: histograms since the last snapshot, counts since the start. */
+  static final class Phase {
+    /** Latencies since the last snapshot, in nanoseconds. */
+    final Histogram latency = LatencySummary.newNanosHistogram();
+    /** Actual minus intended send time at a fixed rate, since the last snapshot. */
+    final Histogram sendLag = LatencySummary.newNanosHistogram();
+    long ok;
+    long bytesSent;
+    long bytesReceived;
+
+    private void reset() {
+      latency.reset();
+      sendLag.reset();
+    }
   }
 
   /** What one loop recorded in an interval, and its counts since the start. */

@@ -36,6 +36,10 @@ class BenchRunTest {
     run.begin(now, 2);
     assertThat(run.measured(now + 499_999_999L)).isFalse();
     assertThat(run.measured(now + 500_000_000L)).isTrue();
+    assertThat(run.phaseOf(now - 1)).isEqualTo(BenchRun.WARMUP);
+    assertThat(run.phaseOf(now + 499_999_999L)).isEqualTo(BenchRun.WARMUP);
+    assertThat(run.phaseOf(now + 500_000_000L)).isEqualTo(BenchRun.MEASURED);
+    assertThat(run.phaseOf(now + 1_500_000_000L)).as("past the wrap").isEqualTo(BenchRun.MEASURED);
     assertThat(run.mayStart(now + 1_499_999_999L)).isTrue();
     assertThat(run.mayStart(now + 1_500_000_000L)).isFalse();
   }

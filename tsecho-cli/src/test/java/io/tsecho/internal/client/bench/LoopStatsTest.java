@@ -11,18 +11,18 @@ class LoopStatsTest {
   @Test
   void eachSnapshotHoldsItsIntervalAndStartsTheNextEmpty() {
     LoopStats stats = new LoopStats();
-    stats.latency.recordValue(700);
-    stats.warmupLatency.recordValue(800);
-    stats.sendLag.recordValue(900);
-    stats.ok = 1;
+    stats.measured.latency.recordValue(700);
+    stats.warmup.latency.recordValue(800);
+    stats.measured.sendLag.recordValue(900);
+    stats.measured.ok = 1;
     Snapshot first = stats.snapshot();
     assertThat(first.latency().getTotalCount()).isEqualTo(1);
     assertThat(first.latency().getMaxValue()).isEqualTo(700);
     assertThat(first.warmupLatency().getMaxValue()).isEqualTo(800);
     assertThat(first.sendLag().getMaxValue()).isEqualTo(900);
 
-    stats.latency.recordValue(100);
-    stats.ok = 2;
+    stats.measured.latency.recordValue(100);
+    stats.measured.ok = 2;
     Snapshot second = stats.snapshot();
     assertThat(second.latency().getTotalCount()).isEqualTo(1);
     assertThat(second.latency().getMaxValue()).isEqualTo(100);
@@ -30,6 +30,24 @@ class LoopStatsTest {
     assertThat(second.sendLag().getTotalCount()).isZero();
     assertThat(second.counts().ok()).as("counts run on").isEqualTo(2);
     assertThat(first.latency().getTotalCount()).as("a snapshot is a copy").isEqualTo(1);
+  }
+
+  @Test
+  void theWarmUpsCountsStayOutOfTheReportAndOnlyItsLatencyIsShown() {
+    LoopStats stats = new LoopStats();
+    LoopStats.Phase warmup = stats.phase(BenchRun.WARMUP);
+    assertThat(warmup).isSameAs(stats.warmup);
+    assertThat(stats.phase(BenchRun.MEASURED)).isSameAs(stats.measured);
+    warmup.ok = 5;
+    warmup.bytesSent = 320;
+    warmup.bytesReceived = 455;
+    warmup.latency.recordValue(800);
+    warmup.sendLag.recordValue(900);
+    Snapshot s = stats.snapshot();
+    assertThat(s.counts()).isEqualTo(Counts.ZERO);
+    assertThat(s.warmupLatency().getMaxValue()).isEqualTo(800);
+    assertThat(s.sendLag().getTotalCount()).isZero();
+    assertThat(warmup.sendLag.getTotalCount()).as("reset with each interval").isZero();
   }
 
   @Test
@@ -67,13 +85,13 @@ class LoopStatsTest {
   @Test
   void aSnapshotCarriesTheLoopsCountsAndInstances() {
     LoopStats stats = new LoopStats();
-    stats.ok = 1;
+    stats.measured.ok = 1;
     stats.wrong = 2;
     stats.missing = 3;
     stats.extra = 4;
     stats.late = 5;
-    stats.bytesSent = 6;
-    stats.bytesReceived = 7;
+    stats.measured.bytesSent = 6;
+    stats.measured.bytesReceived = 7;
     stats.connectionsLost = 8;
     new Instances.Tracker().count(stats.instances, new byte[] {'p'}, 0, 1);
     Snapshot s = stats.snapshot();
