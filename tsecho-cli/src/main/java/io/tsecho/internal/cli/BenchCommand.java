@@ -1,5 +1,6 @@
 package io.tsecho.internal.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
@@ -46,6 +47,8 @@ import picocli.CommandLine.Spec;
           + " --hdr-log files into the report of the whole run."
     })
 final class BenchCommand implements Callable<Integer> {
+  private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+
   @Spec CommandSpec spec;
 
   // Optional to picocli so that 'bench merge' needs no host; call() requires it.
@@ -146,6 +149,10 @@ final class BenchCommand implements Callable<Integer> {
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     ShardLog log = hdrLog == null ? null : ShardLog.create(hdrLog, ShardSettings.of(total, part, start),
         start != null ? start.toEpochMilli() : System.currentTimeMillis());
+    if (System.getProperty(LEAK_DETECTION_LEVEL) == null) {
+      // Netty samples one buffer in 128 for leak records, each a stack walk the measurement would pay for.
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
     LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null)).startAt(start);
     Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;
