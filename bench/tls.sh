@@ -20,6 +20,7 @@
 # usage: bench/tls.sh [SECONDS] [ROUNDS] [TARGET...]   (default: 8 s, 2 rounds, all targets)
 #   TARGET     jdk, openssl, haproxy, plain
 #   WARMUP     seconds of load before each figure (default 10: the JDK's EC and AES code needs its JIT)
+#   TSECHO_JAVA_OPTS  extra JVM flags for tsecho's servers
 #   PERF_DIR   the shared harness, for ref/ref-epoll-ts.c (default: ../shared/perf beside this checkout)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -90,7 +91,8 @@ await_line() {
 # serve ARGS...: tsecho on core 0 with one event loop; sets $port.
 serve() {
   port="$(free_port)"
-  taskset -c 0 java -XX:+UseSerialGC -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
+  # shellcheck disable=SC2086 # TSECHO_JAVA_OPTS is a list of flags, as ./tsecho takes it
+  taskset -c 0 java -XX:+UseSerialGC -Xmn16m ${TSECHO_JAVA_OPTS:-} -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
     --threads 1 --idle-timeout 0 -q "$@" 2> "$work/serve.log" &
   pids+=($!)
   await_line "$work/serve.log"
