@@ -18,6 +18,8 @@ final class OpenConnections implements ChannelFutureListener {
   private final int max;
   private final AtomicInteger count = new AtomicInteger();
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  /** Set by {@link #shutDown}; with the set's own volatile writes and reads, no connection misses its notice. */
+  private volatile boolean shuttingDown;
 
   OpenConnections(int max) {
     this.max = max;
@@ -31,6 +33,10 @@ final class OpenConnections implements ChannelFutureListener {
     }
     channels.add(channel);
     channel.closeFuture().addListener(this);
+    if (shuttingDown) {
+      // Accepted as its listener closed and set up after the others were told: told after its set-up.
+      channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE));
+    }
     return true;
   }
 
@@ -49,6 +55,17 @@ final class OpenConnections implements ChannelFutureListener {
   /** The connections open now. */
   List<Channel> channels() {
     return List.copyOf(channels);
+  }
+
+  /**
+   * Tells every open connection that the server stops ({@link ServerShutdown}), and every connection
+   * admitted from now on as soon as it is set up.
+   */
+  void shutDown() {
+    shuttingDown = true;
+    for (Channel channel : channels()) {
+      channel.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
+    }
   }
 
   /** Waits until every connection open now has closed, or {@code timeoutMillis} have passed. */

@@ -363,9 +363,7 @@ public final class TsechoServer implements AutoCloseable {
         }
       }
       OpenConnections connections = server.connections();
-      for (Channel connection : connections.channels()) {
-        connection.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
-      }
+      connections.shutDown();
       connections.awaitClosed(SHUTDOWN_DRAIN.toMillis());
       connections.closeAll(SHUTDOWN_DRAIN.toMillis());
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

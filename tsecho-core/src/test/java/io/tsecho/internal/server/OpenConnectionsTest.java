@@ -2,6 +2,8 @@ package io.tsecho.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,48 @@ class OpenConnectionsTest {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
     return channel;
+  }
+
+  /** A channel whose last handler writes down the user events that reach it. */
+  private EmbeddedChannel recording(List<Object> events) {
+    EmbeddedChannel channel = channel();
+    channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        events.add(evt);
+      }
+    });
+    return channel;
+  }
+
+  @Test
+  void shuttingDownTellsEveryOpenConnectionOnceAndEachOneAdmittedLaterAfterItsSetUp() {
+    OpenConnections open = new OpenConnections(10);
+    List<Object> before = new ArrayList<>();
+    EmbeddedChannel early = recording(before);
+    assertThat(open.admit(early)).isTrue();
+    open.shutDown();
+    early.runPendingTasks();
+    assertThat(before).containsExactly(ServerShutdown.INSTANCE);
+
+    // Accepted as the listener closed, and set up on its loop only after the others were told.
+    List<Object> after = new ArrayList<>();
+    EmbeddedChannel late = recording(after);
+    assertThat(open.admit(late)).isTrue();
+    assertThat(after).as("not before the set-up that admits it has finished").isEmpty();
+    late.runPendingTasks();
+    assertThat(after).containsExactly(ServerShutdown.INSTANCE);
+    assertThat(before).as("told once").hasSize(1);
+  }
+
+  @Test
+  void aConnectionAdmittedBeforeAnyShutdownIsNotTold() {
+    OpenConnections open = new OpenConnections(10);
+    List<Object> events = new ArrayList<>();
+    EmbeddedChannel channel = recording(events);
+    assertThat(open.admit(channel)).isTrue();
+    channel.runPendingTasks();
+    assertThat(events).isEmpty();
   }
 
   @AfterEach
