@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
  * any origin, negative ones included, so no time is ever a sentinel.
  */
 final class BenchRun {
+  /** The phases of {@link #phaseOf}. */
+  static final int WARMUP = 0;
+  static final int MEASURED = 1;
+
   final BenchOptions options;
   private final LongSupplier clock;
   private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
@@ -39,9 +43,6 @@ final class BenchRun {
     this.options = options;
     this.clock = clock;
   }
-
-  static final int WARMUP = 0;
-  static final int MEASURED = 1;
 
   long nanoTime() {
     return clock.getAsLong();
