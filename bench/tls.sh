@@ -91,6 +91,9 @@ await_line() {
 # serve ARGS...: tsecho on core 0 with one event loop; sets $port.
 serve() {
   port="$(free_port)"
+  # Emptied here, not by the server's redirection: that runs in the child, and until it does the
+  # previous server's listening line would answer await_line.
+  : > "$work/serve.log"
   # shellcheck disable=SC2086 # TSECHO_JAVA_OPTS is a list of flags, as ./tsecho takes it
   taskset -c 0 java -XX:+UseSerialGC -Xmn16m ${TSECHO_JAVA_OPTS:-} -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
     --threads 1 --idle-timeout 0 -q "$@" 2> "$work/serve.log" &
@@ -102,6 +105,7 @@ serve() {
 serve_haproxy() {
   local backend
   backend="$(free_port)"
+  : > "$work/c.log"
   taskset -c 0 "$work/ref-epoll-ts" -b 127.0.0.1 -p "$backend" -t 1 --no-udp 2> "$work/c.log" &
   pids+=($!)
   await_line "$work/c.log"
