@@ -25,7 +25,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A whole server on loopback port 0: what it says it listens on, and how a failed bind ends. */
+/**
+ * A whole server on loopback port 0: what it says it listens on, and how a failed bind ends. A unit
+ * test by exception, though it binds sockets, so that mutation testing, which runs the unit tests
+ * only, reaches TsechoServer; it binds and closes, and sends nothing.
+ */
 class TsechoServerTest {
   private static final Clock FROZEN = Clock.fixed(Instant.parse("2018-01-09T21:14:00Z"), ZoneOffset.UTC);
 
