@@ -17,8 +17,11 @@ rm -rf "$target/dist" "$target/image-root"
 mkdir -p "$release/bin" "$release/lib"
 
 # --generate-cds-archive: the runtime carries its own class-data archive, which -Xshare:auto uses.
+# JDK 21 names the compression zip-6 and warns about --compress=2, the same, which 17 still needs.
+jlink_version="$("$jdk/bin/jlink" --version)"
+if (( ${jlink_version%%[.+-]*} >= 21 )); then compress=zip-6; else compress=2; fi
 "$jdk/bin/jlink" --add-modules "$modules" --output "$release/runtime" \
-  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive
+  --strip-debug --no-header-files --no-man-pages --compress="$compress" --generate-cds-archive
 cp "$target/tsecho.jar" "$release/lib/tsecho.jar"
 cp "$here/tsecho" "$release/bin/tsecho"
 chmod 755 "$release/bin/tsecho"
