@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tsecho.internal.tls.Pem;
 import io.tsecho.internal.tls.TlsIdentity;
 import io.tsecho.testing.HaproxyProcess;
+import io.tsecho.testing.Processes;
 import io.tsecho.testing.Program;
 import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TestPki;
@@ -50,8 +51,8 @@ class TlsPeersIT {
       builder.environment().put("OPENSSL", Program.OPENSSL.path());
     }
     Process p = builder.start();
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> out = Processes.readAllAsync(p.getInputStream());
+    CompletableFuture<byte[]> err = Processes.readAllAsync(p.getErrorStream());
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("did not finish in 60 s: " + command);
@@ -86,7 +87,7 @@ class TlsPeersIT {
         "-connect", "127.0.0.1:" + port));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> err = Processes.readAllAsync(p.getErrorStream());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       p.getOutputStream().write(line.getBytes(ISO_8859_1));
