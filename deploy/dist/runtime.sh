@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the release that needs no JDK, for `./mvnw -Pdist package`:
-#   target/tsecho-VERSION-linux-x64.tar.gz   bin/tsecho, lib/tsecho.jar and a jlink runtime
+#   target/tsecho-VERSION-linux-ARCH.tar.gz  bin/tsecho, lib/tsecho.jar and a jlink runtime
 #   target/image-root/                       that runtime and the system libraries it loads, which
 #                                            Jib lays over `scratch` as the image's base
-# Usage: runtime.sh TARGET_DIR VERSION MODULES [JDK]
-#   MODULES comma-separated, from the pom's dist.modules; JDK the one Maven runs on (its jlink, and
-#   the release it links), else the one whose jlink is on the PATH.
+# Usage: runtime.sh TARGET_DIR VERSION MODULES ARCH [JDK]
+#   MODULES comma-separated, from the pom's dist.modules; ARCH the build machine's, from its
+#   dist.arch (x64, aarch64); JDK the one Maven runs on (its jlink, and the release it links), else
+#   the one whose jlink is on the PATH.
 set -euo pipefail
-target="$(cd "$1" && pwd)" version="$2" modules="$3"
-jdk="${4:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}"
+target="$(cd "$1" && pwd)" version="$2" modules="$3" arch="$4"
+jdk="${5:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 name="tsecho-$version"
@@ -17,13 +18,16 @@ rm -rf "$target/dist" "$target/image-root"
 mkdir -p "$release/bin" "$release/lib"
 
 # --generate-cds-archive: the runtime carries its own class-data archive, which -Xshare:auto uses.
+# JDK 21 names the compression zip-6 and warns about --compress=2, the same, which 17 still needs.
+jlink_version="$("$jdk/bin/jlink" --version)"
+if (( ${jlink_version%%[.+-]*} >= 21 )); then compress=zip-6; else compress=2; fi
 "$jdk/bin/jlink" --add-modules "$modules" --output "$release/runtime" \
-  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive
+  --strip-debug --no-header-files --no-man-pages --compress="$compress" --generate-cds-archive
 cp "$target/tsecho.jar" "$release/lib/tsecho.jar"
 cp "$here/tsecho" "$release/bin/tsecho"
 chmod 755 "$release/bin/tsecho"
 
-tarball="$target/$name-linux-x64.tar.gz"
+tarball="$target/$name-linux-$arch.tar.gz"
 # Fixed owner and order, so that the tarball does not depend on who built it.
 tar --sort=name --owner=0 --group=0 --numeric-owner -C "$target/dist" -czf "$tarball" "$name"
 

@@ -204,7 +204,7 @@ class ScaleOutIT {
       String[] args = {"bench", "127.0.0.1", String.valueOf(cluster.proxy().port()), "--service", "whoami",
           "-c", "9", "--shard", i + "/3", "--start-at", start.toString(), "--warmup", "500ms", "-t", "2s",
           "--timeout", "30s", "--hdr-log", dir.resolve("shard-" + i + ".hlog").toString()};
-      shards.add(CompletableFuture.supplyAsync(() -> Bench.run(args)));
+      shards.add(Bench.start(args));
     }
     long requests = 0;
     for (CompletableFuture<Bench> shard : shards) {
@@ -237,7 +237,7 @@ class ScaleOutIT {
       Instance victim = drained.instances().get(0);
       String[] loadArgs = {"bench", "127.0.0.1", String.valueOf(drained.proxy().port()), "--service", "whoami",
           "-c", "6", "--warmup", "0", "-t", "20s", "--timeout", "30s"};
-      CompletableFuture<Bench> load = CompletableFuture.supplyAsync(() -> Bench.run(loadArgs));
+      CompletableFuture<Bench> load = Bench.start(loadArgs);
       waitFor(() -> openConnections(drained) == 6, "the load's six connections open", drained.proxy());
 
       victim.process().sigterm();
@@ -296,6 +296,14 @@ class ScaleOutIT {
       StringWriter err = new StringWriter();
       int exit = TsechoCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
       return new Bench(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs it on a thread of its own. JDK 25 runs supplyAsync's tasks in the common pool, one thread
+     * on two cores (17 gave each task a thread): shards would run one after another, past their start.
+     */
+    static CompletableFuture<Bench> start(String... args) {
+      return CompletableFuture.supplyAsync(() -> run(args), task -> new Thread(task, "bench").start());
     }
   }
 

@@ -83,7 +83,7 @@ class TarballIT {
     try (Stream<Path> top = Files.list(work)) {
       List<Path> entries = top.collect(Collectors.toList());
       assertThat(entries).hasSize(1);
-      String name = tarball.getFileName().toString().replace("-linux-x64.tar.gz", "");
+      String name = tarball.getFileName().toString().replaceFirst("-linux-[^-]+\\.tar\\.gz$", "");
       assertThat(entries.get(0).getFileName().toString()).isEqualTo(name);
       return entries.get(0);
     }

@@ -15,29 +15,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
- * HAProxy in the foreground with a configuration the test writes, its frontend on a free loopback
- * port, and a stats socket through which the test reads each server's state as HAProxy sees it.
+ * HAProxy in the foreground with a configuration the test writes, its frontends on free loopback
+ * ports, and a stats socket through which the test reads each server's state as HAProxy sees it.
  */
 public final class HaproxyProcess implements AutoCloseable {
   private static final int ATTEMPTS = 3;
   private static final Pattern BIND_FAILED = Pattern.compile("cannot bind|Address already in use");
 
   private final Process process;
-  private final int port;
+  private final List<Integer> ports;
   private final Path output;
   private final Path stats;
 
-  private HaproxyProcess(Process process, int port, Path output, Path stats) {
+  private HaproxyProcess(Process process, List<Integer> ports, Path output, Path stats) {
     this.process = process;
-    this.port = port;
+    this.ports = ports;
     this.output = output;
     this.stats = stats;
   }
@@ -49,16 +52,21 @@ public final class HaproxyProcess implements AutoCloseable {
    * {@value #ATTEMPTS} times.
    */
   public static HaproxyProcess start(Path dir, IntFunction<String> config) throws Exception {
+    return start(dir, 1, ports -> config.apply(ports.get(0)));
+  }
+
+  /** As {@link #start(Path, IntFunction)}, with {@code frontends} ports for as many frontends: {@link #port(int)}. */
+  public static HaproxyProcess start(Path dir, int frontends, Function<List<Integer>, String> config) throws Exception {
     for (int attempt = 1; ; attempt++) {
-      int port = freePort();
+      List<Integer> ports = freePorts(frontends);
       Path stats = dir.resolve("haproxy-" + attempt + ".sock");
       Path file = dir.resolve("haproxy-" + attempt + ".cfg");
       Files.writeString(file, "global\n    maxconn 1000\n    stats socket " + stats + " level admin\n"
-          + config.apply(port), UTF_8);
+          + config.apply(ports), UTF_8);
       Path output = dir.resolve("haproxy-" + attempt + ".log");
       Process process = new ProcessBuilder(Program.HAPROXY.path(), "-db", "-f", file.toString())
           .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-      HaproxyProcess proxy = new HaproxyProcess(process, port, output, stats);
+      HaproxyProcess proxy = new HaproxyProcess(process, ports, output, stats);
       if (proxy.awaitListening()) {
         return proxy;
       }
@@ -69,14 +77,33 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
+  /** Distinct ports: every socket stays open until all are taken. */
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
     }
   }
 
+  /** Whether every frontend accepts connections within 10 s: HAProxy binds them all before it serves. */
   private boolean awaitListening() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int port : ports) {
+      if (!awaitListening(port, deadline)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean awaitListening(int port, long deadline) throws InterruptedException {
     while (process.isAlive() && System.nanoTime() - deadline < 0) {
       try (Socket probe = new Socket()) {
         probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
@@ -88,8 +115,14 @@ public final class HaproxyProcess implements AutoCloseable {
     return false;
   }
 
+  /** The frontend's port, or the first frontend's. */
   public int port() {
-    return port;
+    return port(0);
+  }
+
+  /** The port of frontend {@code index}, in the order the configuration was given them. */
+  public int port(int index) {
+    return ports.get(index);
   }
 
   /** What HAProxy printed: its warnings and alerts, servers going up and down. */

@@ -38,8 +38,11 @@ public final class Processes {
     return run(command, Map.of(), stdin, timeoutSeconds);
   }
 
-  /** On a thread of its own: a shared pool with one thread would read one stream while the other fills up. */
-  private static CompletableFuture<byte[]> readAllAsync(InputStream in) {
+  /**
+   * Reads {@code in} to its end on a thread of its own: a shared pool with one thread (the common
+   * pool on two cores) would read one stream while the other fills up.
+   */
+  public static CompletableFuture<byte[]> readAllAsync(InputStream in) {
     CompletableFuture<byte[]> all = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.internal.tls.Pem;
 import io.tsecho.internal.tls.TlsIdentity;
+import io.tsecho.testing.HaproxyProcess;
+import io.tsecho.testing.Processes;
 import io.tsecho.testing.Program;
 import io.tsecho.testing.RequiresPrograms;
 import io.tsecho.testing.TestPki;
@@ -14,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ class TlsPeersIT {
       builder.environment().put("OPENSSL", Program.OPENSSL.path());
     }
     Process p = builder.start();
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> out = Processes.readAllAsync(p.getInputStream());
+    CompletableFuture<byte[]> err = Processes.readAllAsync(p.getErrorStream());
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("did not finish in 60 s: " + command);
@@ -86,7 +87,7 @@ class TlsPeersIT {
         "-connect", "127.0.0.1:" + port));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> err = Processes.readAllAsync(p.getErrorStream());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       p.getOutputStream().write(line.getBytes(ISO_8859_1));
@@ -272,38 +273,29 @@ class TlsPeersIT {
     try (TsechoProcess server = TsechoProcess.serve("--tls", "--tls-cert", cert.certificateFile().toString(),
         "--tls-key", cert.keyFile().toString(), "--tls-client-ca", ca.file().toString(),
         "--host", "127.0.0.1", "--port", "0").expectLog(HANDSHAKES_FAILED)) {
-      int trusting = freePort();
-      int distrusting = freePort();
-      Path config = Files.writeString(dir.resolve("haproxy.cfg"), String.join("\n",
-          "global",
-          "  maxconn 100",
+      int port = server.port();
+      // Two frontends: one trusts the CA that signed tsecho's certificate, the other does not.
+      try (HaproxyProcess haproxy = HaproxyProcess.start(dir, 2, ports -> String.join("\n",
           "defaults",
           "  mode tcp",
           "  timeout connect 5s",
           "  timeout client 30s",
           "  timeout server 30s",
           "frontend trusting",
-          "  bind 127.0.0.1:" + trusting,
+          "  bind 127.0.0.1:" + ports.get(0),
           "  default_backend tsecho",
           "frontend distrusting",
-          "  bind 127.0.0.1:" + distrusting,
+          "  bind 127.0.0.1:" + ports.get(1),
           "  default_backend wrong_ca",
           "backend tsecho",
-          "  server t 127.0.0.1:" + server.port() + " ssl verify required ca-file " + ca.file() + " verifyhost localhost"
+          "  server t 127.0.0.1:" + port + " ssl verify required ca-file " + ca.file() + " verifyhost localhost"
               + " sni str(localhost) crt " + haproxyPem,
           "backend wrong_ca",
-          "  server t 127.0.0.1:" + server.port() + " ssl verify required ca-file " + otherCa.file() + " verifyhost localhost"
+          "  server t 127.0.0.1:" + port + " ssl verify required ca-file " + otherCa.file() + " verifyhost localhost"
               + " sni str(localhost) crt " + haproxyPem,
-          ""));
-      Process haproxy = new ProcessBuilder(Program.HAPROXY.path(), "-db", "-f", config.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-      try {
-        awaitListening(trusting, haproxy);
-        assertThat(exchange(trusting, "through haproxy\n")).matches(CTIME + "through haproxy\n");
-        assertThat(exchange(distrusting, "should not pass\n")).as("HAProxy refuses a certificate it cannot verify").isEmpty();
-      } finally {
-        haproxy.destroy();
-        haproxy.waitFor(10, TimeUnit.SECONDS);
+          ""))) {
+        assertThat(exchange(haproxy.port(0), "through haproxy\n")).matches(CTIME + "through haproxy\n");
+        assertThat(exchange(haproxy.port(1), "should not pass\n")).as("HAProxy refuses a certificate it cannot verify").isEmpty();
       }
       awaitInLog(server, "closed stamp/tls peer=127\\.0\\.0\\.1:\\d+ local=127\\.0\\.0\\.1:"
           + "\\d+ tls=TLSv1\\.3/TLS_\\w+ subject=\"CN=haproxy\" in=16B out=43B messages=1 duration=\\d+ms reason=peer closed");
@@ -318,26 +310,6 @@ class TlsPeersIT {
       assertThat(System.nanoTime() < deadline).as("no line matching " + regex + " in\n" + server.stderr()).isTrue();
       Thread.sleep(20);
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void awaitListening(int port, Process process) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("haproxy exited").isTrue();
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError("haproxy did not listen on " + port + " within 30 s");
   }
 
   /** Sends a line over plain TCP, half-closes, and returns all that comes back until the connection ends. */

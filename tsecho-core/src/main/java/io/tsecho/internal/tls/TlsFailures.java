@@ -12,6 +12,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Why a TLS handshake failed, in one line for a person, from the exceptions the JDK's engine and
@@ -20,6 +21,11 @@ import java.util.Locale;
 public final class TlsFailures {
   /** A message longer than this is cut: some carry a dump of the bytes received. */
   private static final int MAX_DETAIL = 160;
+  /**
+   * The alert the JDK's engine sends or received, which it puts before its message since JDK 23
+   * (and in updates of 21): {@code (certificate_unknown) No subject alternative DNS name...}.
+   */
+  private static final Pattern ALERT_PREFIX = Pattern.compile("^\\([a-z0-9_]+\\) ");
 
   private TlsFailures() {}
 
@@ -178,9 +184,13 @@ public final class TlsFailures {
     return text.toString().toLowerCase(Locale.ROOT);
   }
 
-  /** The first line of the exception's own message, cut to a length a log line can hold. */
+  /**
+   * The first line of the exception's own message, cut to a length a log line can hold, without the
+   * alert some JDKs put first: the words are then the same on every JDK.
+   */
   static String detail(Throwable cause) {
     String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    message = ALERT_PREFIX.matcher(message).replaceFirst("");
     int eol = message.indexOf('\n');
     if (eol >= 0) {
       message = message.substring(0, eol);

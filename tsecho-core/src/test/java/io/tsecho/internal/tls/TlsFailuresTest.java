@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
@@ -59,6 +60,20 @@ class TlsFailuresTest {
   void aLongOrManyLinedMessageIsCutToOneShortLine() {
     assertThat(TlsFailures.server(new SSLHandshakeException("first line\nsecond line"))).isEqualTo("first line");
     assertThat(TlsFailures.server(new SSLHandshakeException("x".repeat(500)))).isEqualTo("x".repeat(160) + "...");
+  }
+
+  @Test
+  void theAlertNewerJdksPutBeforeTheirMessageIsLeftOutSoThatTheLineIsTheSameOnEveryJdk() {
+    Duration t = Duration.ofSeconds(5);
+    String words = "No subject alternative DNS name matching other.test found.";
+    String expected = "TLS handshake with other.test:1 failed: the server's certificate is not for this host name or"
+        + " address (" + words + ")";
+    assertThat(TlsFailures.client(handshake(words, new CertificateException(words)), "other.test:1", t, false))
+        .as("JDK 17").isEqualTo(expected);
+    assertThat(TlsFailures.client(handshake("(certificate_unknown) " + words, new CertificateException(words)),
+        "other.test:1", t, false)).as("JDK 25").isEqualTo(expected);
+    assertThat(TlsFailures.server(new SSLHandshakeException("(handshake_failure) No appropriate protocol")))
+        .isEqualTo("no TLS version or cipher in common (No appropriate protocol)");
   }
 
   @Test

@@ -137,4 +137,14 @@ class BenchOptionsTest {
     r.size = 65_000;
     assertThat(r.options().size()).isEqualTo(65_000);
   }
+
+  @Test
+  void overUdpALargerRequestIsRefusedByTheSizesOwnRange() {
+    Run r = new Run();
+    r.udp = true;
+    r.size = 65_444; // the first size whose reply could exceed a datagram
+    assertThatThrownBy(r::options).hasMessage("size must be between 18 and 65000, got 65444");
+    r.size = 65_001;
+    assertThatThrownBy(r::options).hasMessage("size must be between 18 and 65000, got 65001");
+  }
 }
