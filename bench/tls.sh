@@ -95,7 +95,7 @@ serve() {
   # previous server's listening line would answer await_line.
   : > "$work/serve.log"
   # shellcheck disable=SC2086 # TSECHO_JAVA_OPTS is a list of flags, as ./tsecho takes it
-  taskset -c 0 java -XX:+UseSerialGC -Xmn16m ${TSECHO_JAVA_OPTS:-} -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
+  taskset -c 0 java -XX:+UseSerialGC -XX:MaxNewSize=16m ${TSECHO_JAVA_OPTS:-} -cp "$cp" io.tsecho.Main serve --host 127.0.0.1 --port "$port" \
     --threads 1 --idle-timeout 0 -q "$@" 2> "$work/serve.log" &
   pids+=($!)
   await_line "$work/serve.log"

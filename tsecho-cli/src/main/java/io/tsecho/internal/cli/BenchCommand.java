@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
@@ -47,7 +48,9 @@ import picocli.CommandLine.Spec;
           + " --hdr-log files into the report of the whole run."
     })
 final class BenchCommand implements Callable<Integer> {
-  private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+  /** Netty's leak detection level, under its name and its older one, which Netty still reads. */
+  private static final List<String> LEAK_DETECTION_LEVEL =
+      List.of("io.netty.leakDetection.level", "io.netty.leakDetectionLevel");
 
   @Spec CommandSpec spec;
 
@@ -149,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     ShardLog log = hdrLog == null ? null : ShardLog.create(hdrLog, ShardSettings.of(total, part, start),
         start != null ? start.toEpochMilli() : System.currentTimeMillis());
-    if (System.getProperty(LEAK_DETECTION_LEVEL) == null) {
+    if (LEAK_DETECTION_LEVEL.stream().allMatch(name -> System.getProperty(name) == null)) {
       // Netty samples one buffer in 128 for leak records, each a stack walk the measurement would pay for.
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }

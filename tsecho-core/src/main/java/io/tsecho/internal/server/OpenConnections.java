@@ -18,7 +18,11 @@ final class OpenConnections implements ChannelFutureListener {
   private final int max;
   private final AtomicInteger count = new AtomicInteger();
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
-  /** Set by {@link #shutDown}; with the set's own volatile writes and reads, no connection misses its notice. */
+  /**
+   * Set by {@link #shutDown}, which then reads the set; {@link #admit} writes the set, then reads this.
+   * All four are volatile accesses, so at least one side sees the other: no connection misses the
+   * notice, and one admitted just then may get it twice, which the handlers ignore.
+   */
   private volatile boolean shuttingDown;
 
   OpenConnections(int max) {

@@ -159,7 +159,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   /** Writes and flushes the batch. */
   protected abstract void flush(ByteBuf batch);
 
-  /** Counts the bytes of a read, once the warm-up is over, like the requests they answer. */
+  /** Counts the bytes of a read into the phase of the time it arrived: the report counts the measured ones. */
   protected final void received(int bytes, long nowNanos) {
     anyReply = true;
     stats.phase(run.phaseOf(nowNanos)).bytesReceived += bytes;
