@@ -100,7 +100,12 @@ public final class TsechoProcess implements AutoCloseable {
         .redirectError(stderr.toFile())
         .start();
     TsechoProcess server = new TsechoProcess(process, stderr);
-    server.awaitText("listening on ");
+    try {
+      server.awaitText("listening on ");
+    } catch (Exception | AssertionError e) {
+      process.destroyForcibly(); // no test holds it yet, so no one else would stop it
+      throw e;
+    }
     return server;
   }
 
