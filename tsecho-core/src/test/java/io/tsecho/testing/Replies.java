@@ -2,13 +2,15 @@ package io.tsecho.testing;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.regex.Pattern;
 
-/** Reading and checking stamped replies on blocking test sockets. */
+/** Reading and checking replies: stamped ones on blocking test sockets, and what an embedded channel wrote. */
 public final class Replies {
   /** A ctime prefix: "[Tue Jan  9 21:14:00 2018] ". */
   public static final Pattern CTIME_PREFIX =
@@ -45,6 +47,15 @@ public final class Replies {
   /** Everything until the peer closes. */
   public static String readToEnd(Socket socket) throws IOException {
     return new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
+  }
+
+  /** Everything written to {@code channel} so far, as text, in order; the buffers are released. */
+  public static String written(EmbeddedChannel channel) {
+    StringBuilder out = new StringBuilder();
+    for (ByteBuf b; (b = channel.readOutbound()) != null; b.release()) {
+      out.append(b.toString(ISO_8859_1));
+    }
+    return out.toString();
   }
 
   /** The payload of a stamped reply, after checking that it opens with a ctime stamp. */

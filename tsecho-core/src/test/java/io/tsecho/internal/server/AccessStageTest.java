@@ -1,18 +1,17 @@
 package io.tsecho.internal.server;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tsecho.config.AccessRules;
 import io.tsecho.config.Cidr;
+import io.tsecho.testing.Replies;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,14 +70,6 @@ class AccessStageTest {
     return c;
   }
 
-  private static String output(EmbeddedChannel c) {
-    StringBuilder out = new StringBuilder();
-    for (ByteBuf b; (b = c.readOutbound()) != null; b.release()) {
-      out.append(b.toString(ISO_8859_1));
-    }
-    return out.toString();
-  }
-
   @Test
   void anAllowedClientPassesTheGateAndTheStageLeaves() {
     AccessStage stage = stage(0);
@@ -98,7 +89,7 @@ class AccessStageTest {
     Service service = new Service();
     HalfClosingChannel c = connect(stage(0), DENIED, service);
     assertThat(c.isOpen()).isFalse();
-    assertThat(output(c)).isEmpty();
+    assertThat(Replies.written(c)).isEmpty();
     assertThat(service.active).isZero();
     assertThat(service.gatesPassed).isZero();
     assertThat(events).containsExactly("ACCESS_DENIED");
@@ -113,7 +104,7 @@ class AccessStageTest {
     connect(stage, new InetSocketAddress("10.1.1.1", 5001), new Service());
     Service third = new Service();
     HalfClosingChannel refused = connect(stage, new InetSocketAddress("10.1.1.1", 5002), third);
-    assertThat(output(refused)).isEqualTo("tsecho error: too many connections from your address (limit 2); closing\n");
+    assertThat(Replies.written(refused)).isEqualTo("tsecho error: too many connections from your address (limit 2); closing\n");
     assertThat(third.gatesPassed).isZero();
     assertThat(events).containsExactly("TOO_MANY_FROM_SOURCE");
     assertThat(refused.pipeline().get(PipelineNames.REFUSE)).isInstanceOf(RefuseHandler.class);

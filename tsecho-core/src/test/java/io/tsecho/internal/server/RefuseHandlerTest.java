@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tsecho.testing.Replies;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,14 +25,6 @@ class RefuseHandlerTest {
     }
   }
 
-  private String output() {
-    StringBuilder out = new StringBuilder();
-    for (ByteBuf b; (b = channel.readOutbound()) != null; b.release()) {
-      out.append(b.toString(ISO_8859_1));
-    }
-    return out.toString();
-  }
-
   private void advance(long millis) {
     channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
@@ -41,7 +34,7 @@ class RefuseHandlerTest {
   void theClientGetsItsLineThenTheServerHalfClosesAndDropsWhatItSends() {
     HalfClosingChannel c = new HalfClosingChannel(refuse);
     channel = c;
-    assertThat(output()).isEqualTo(LINE);
+    assertThat(Replies.written(channel)).isEqualTo(LINE);
     assertThat(c.isOutputShutdown()).isTrue();
     assertThat(c.config().isAutoRead()).as("reads to the client's end, so that the close is no reset").isTrue();
     ByteBuf sent = Unpooled.copiedBuffer("hello\n", ISO_8859_1);
@@ -56,7 +49,7 @@ class RefuseHandlerTest {
   void aClientThatNeverClosesItsSideHasOneSecond() {
     HalfClosingChannel c = new HalfClosingChannel(refuse);
     channel = c;
-    assertThat(output()).isEqualTo(LINE);
+    assertThat(Replies.written(channel)).isEqualTo(LINE);
     advance(999);
     assertThat(c.isOpen()).isTrue();
     advance(1);
@@ -66,7 +59,7 @@ class RefuseHandlerTest {
   @Test
   void withoutHalfCloseTheConnectionClosesOnceTheLineIsWritten() {
     channel = new EmbeddedChannel(refuse);
-    assertThat(output()).isEqualTo(LINE);
+    assertThat(Replies.written(channel)).isEqualTo(LINE);
     assertThat(channel.isOpen()).isFalse();
   }
 

@@ -17,6 +17,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.tsecho.config.Listener;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.testing.MutableClock;
+import io.tsecho.testing.Replies;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,21 +85,13 @@ class TcpInitializerTest {
     return c;
   }
 
-  private static String output(EmbeddedChannel c) {
-    StringBuilder out = new StringBuilder();
-    for (ByteBuf b; (b = c.readOutbound()) != null; b.release()) {
-      out.append(b.toString(ISO_8859_1));
-    }
-    return out.toString();
-  }
-
   @Test
   void aStampListenerServesWithTheServiceAloneAndTheInitializerLeaves() {
     EmbeddedChannel c = connect(initializer("stamp/tcp/127.0.0.1:0", b -> b));
     assertThat(c.pipeline().names()).startsWith(PipelineNames.SERVICE).hasSize(2); // and the embedded tail
     assertThat(c.pipeline().get(PipelineNames.SERVICE)).isInstanceOf(StampHandler.class);
     c.writeInbound(Unpooled.copiedBuffer("hi\n", ISO_8859_1));
-    assertThat(output(c)).isEqualTo(P + "hi\n");
+    assertThat(Replies.written(c)).isEqualTo(P + "hi\n");
     assertThat(events).containsExactly("accepted");
     assertThat(server.connections().count()).isEqualTo(1);
   }
@@ -107,17 +100,17 @@ class TcpInitializerTest {
   void whoamiSaysWhoTheClientIsAfterTheStamp() {
     EmbeddedChannel c = connect(initializer("whoami/tcp/127.0.0.1:0", b -> b));
     c.writeInbound(Unpooled.copiedBuffer("hi\n", ISO_8859_1));
-    assertThat(output(c)).startsWith(P + "instance=test host=").endsWith(" proto=tcp tls=- msg=hi\n");
+    assertThat(Replies.written(c)).startsWith(P + "instance=test host=").endsWith(" proto=tcp tls=- msg=hi\n");
   }
 
   @Test
   void echoDaytimeAndTimeGetTheirOwnService() {
     EmbeddedChannel echo = connect(initializer("echo/tcp/127.0.0.1:0", b -> b));
     echo.writeInbound(Unpooled.copiedBuffer("same\n", ISO_8859_1));
-    assertThat(output(echo)).isEqualTo("same\n");
+    assertThat(Replies.written(echo)).isEqualTo("same\n");
 
     EmbeddedChannel daytime = connect(initializer("daytime/tcp/127.0.0.1:0", b -> b));
-    assertThat(output(daytime)).isEqualTo(new String(server.clocks().daytime().current(), ISO_8859_1))
+    assertThat(Replies.written(daytime)).isEqualTo(new String(server.clocks().daytime().current(), ISO_8859_1))
         .contains("2018").endsWith("\r\n");
     assertThat(daytime.isOpen()).isFalse();
 
@@ -133,7 +126,7 @@ class TcpInitializerTest {
     TcpInitializer initializer = initializer("stamp/tcp/127.0.0.1:0", b -> b.maxConnections(1));
     EmbeddedChannel served = connect(initializer);
     EmbeddedChannel refused = connect(initializer);
-    assertThat(output(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
+    assertThat(Replies.written(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
     assertThat(refused.isOpen()).isFalse();
     assertThat(refused.pipeline().get(PipelineNames.SERVICE)).isNull();
     assertThat(events).containsExactly("accepted", "refused TOO_MANY_CONNECTIONS");
@@ -151,7 +144,7 @@ class TcpInitializerTest {
     // As an accepted socket: active before the pipeline is built, and channelActive follows.
     HalfClosingChannel refused = new HalfClosingChannel(initializer);
     channels.add(refused);
-    assertThat(output(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
+    assertThat(Replies.written(refused)).isEqualTo("tsecho error: too many connections (limit 1); closing\n");
     assertThat(refused.isOutputShutdown()).isTrue();
     assertThat(refused.isOpen()).as("a close with unread input would reset the connection").isTrue();
     refused.writeInbound(Unpooled.copiedBuffer("request sent before the line arrived\n", ISO_8859_1));

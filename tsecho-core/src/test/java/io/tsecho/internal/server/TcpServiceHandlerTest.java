@@ -19,6 +19,7 @@ import io.tsecho.protocol.Framing;
 import io.tsecho.protocol.Stamper;
 import io.tsecho.protocol.TimeFormat;
 import io.tsecho.testing.MutableClock;
+import io.tsecho.testing.Replies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -97,14 +98,6 @@ class TcpServiceHandlerTest {
     return Unpooled.copiedBuffer(s, ISO_8859_1);
   }
 
-  private String output() {
-    StringBuilder out = new StringBuilder();
-    for (ByteBuf b; (b = channel.readOutbound()) != null; b.release()) {
-      out.append(b.toString(ISO_8859_1));
-    }
-    return out.toString();
-  }
-
   private List<String> logged(Level at) {
     return lines.list.stream().filter(e -> e.getLevel() == at).map(ILoggingEvent::getFormattedMessage).toList();
   }
@@ -118,10 +111,10 @@ class TcpServiceHandlerTest {
   void echoReportsEachReadBatchOnceAndItsCloseInOneLine() {
     halfClosing(new EchoHandler(settings(Service.ECHO, b -> b)));
     channel.writeInbound(bytes("abc"), bytes("de"));
-    assertThat(output()).isEqualTo("abcde");
+    assertThat(Replies.written(channel)).isEqualTo("abcde");
     assertThat(events.seen).containsExactly("received 5", "replied 2 5");
     channel.writeInbound(bytes("f"));
-    assertThat(output()).isEqualTo("f");
+    assertThat(Replies.written(channel)).isEqualTo("f");
     assertThat(events.seen).containsExactly("received 5", "replied 2 5", "received 1", "replied 1 1");
 
     ((HalfClosingChannel) channel).clientEndsInput();
@@ -147,7 +140,7 @@ class TcpServiceHandlerTest {
     c.pipeline().addLast(PipelineNames.TLS, new ChannelInboundHandlerAdapter());
     c.pipeline().addLast(PipelineNames.SERVICE, stamp(b -> b));
     c.writeInbound(bytes("hi\n"));
-    assertThat(output()).isEqualTo(P + "hi\n");
+    assertThat(Replies.written(channel)).isEqualTo(P + "hi\n");
     c.close();
     ILoggingEvent line = closedLine();
     assertThat(line.getFormattedMessage().replaceAll(DURATION, "duration=0ms")).isEqualTo(
@@ -205,12 +198,12 @@ class TcpServiceHandlerTest {
   void afterItsErrorLineTheServerHalfClosesAndDropsInputUntilTheClientEndsIts() {
     HalfClosingChannel c = halfClosing(stamp(b -> b.framing(Framing.LINE).maxLine(8)));
     c.writeInbound(bytes("ok\n123456789"));
-    assertThat(output()).isEqualTo(P + "ok\n" + "tsecho error: line too long (more than 8 bytes without a newline); closing\n");
+    assertThat(Replies.written(channel)).isEqualTo(P + "ok\n" + "tsecho error: line too long (more than 8 bytes without a newline); closing\n");
     assertThat(c.isOutputShutdown()).as("the error line is the last thing sent").isTrue();
     assertThat(c.isOpen()).as("open until the client has read it and closed its side").isTrue();
     assertThat(limits.budget().used()).as("the dropped line goes back to the budget at once").isZero();
     c.writeInbound(bytes("more\n"));
-    assertThat(output()).as("not answered").isEmpty();
+    assertThat(Replies.written(channel)).as("not answered").isEmpty();
     c.clientEndsInput();
     assertThat(c.isOpen()).isFalse();
     assertThat(limits.stats().closed(CloseReason.LINE_TOO_LONG)).isEqualTo(1);
@@ -236,9 +229,9 @@ class TcpServiceHandlerTest {
   void whenTheServerStopsAConnectionGetsItsLastReplyAndASecondToClose() {
     HalfClosingChannel c = halfClosing(stamp(b -> b.partialDelay(Duration.ofSeconds(5))));
     c.writeInbound(bytes("half"));
-    assertThat(output()).isEmpty();
+    assertThat(Replies.written(channel)).isEmpty();
     c.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
-    assertThat(output()).isEqualTo(P + "half");
+    assertThat(Replies.written(channel)).isEqualTo(P + "half");
     assertThat(c.isOutputShutdown()).isTrue();
     advance(TcpServiceHandler.SHUTDOWN_CLOSE_TIMEOUT_MILLIS - 1);
     assertThat(c.isOpen()).isTrue();
@@ -263,10 +256,10 @@ class TcpServiceHandlerTest {
   void daytimeSpeaksFirstOnceAndClosesAsServed() {
     byte[] greeting = "Tuesday, January 9, 2018 21:14:00-UTC\r\n".getBytes(ISO_8859_1);
     HalfClosingChannel c = halfClosing(new GreetingHandler(settings(Service.DAYTIME, b -> b), () -> greeting));
-    assertThat(output()).isEqualTo("Tuesday, January 9, 2018 21:14:00-UTC\r\n");
+    assertThat(Replies.written(channel)).isEqualTo("Tuesday, January 9, 2018 21:14:00-UTC\r\n");
     assertThat(c.isOutputShutdown()).isTrue();
     c.writeInbound(bytes("ignored\n"));
-    assertThat(output()).isEmpty();
+    assertThat(Replies.written(channel)).isEmpty();
     c.clientEndsInput();
     assertThat(c.isOpen()).isFalse();
     assertThat(limits.stats().closed(CloseReason.SERVED)).isEqualTo(1);
@@ -279,7 +272,7 @@ class TcpServiceHandlerTest {
   @Test
   void aGreetingClientThatNeverClosesIsClosedAfterTheCloseTimeout() {
     HalfClosingChannel c = halfClosing(new GreetingHandler(settings(Service.TIME, b -> b), () -> new byte[4]));
-    assertThat(output()).hasSize(4);
+    assertThat(Replies.written(channel)).hasSize(4);
     advance(TcpServiceHandler.CLOSE_TIMEOUT_MILLIS - 1);
     assertThat(c.isOpen()).isTrue();
     advance(1);
@@ -292,9 +285,9 @@ class TcpServiceHandlerTest {
     HalfClosingChannel c = halfClosing();
     byte[] greeting = "now\r\n".getBytes(ISO_8859_1);
     c.pipeline().addLast(PipelineNames.SERVICE, new GreetingHandler(settings(Service.DAYTIME, b -> b), () -> greeting));
-    assertThat(output()).isEqualTo("now\r\n");
+    assertThat(Replies.written(channel)).isEqualTo("now\r\n");
     c.pipeline().fireChannelActive(); // a second activation does not greet twice
-    assertThat(output()).isEmpty();
+    assertThat(Replies.written(channel)).isEmpty();
   }
 
   /** What a listener's events were told, in order. */

@@ -117,19 +117,8 @@ class TsechoServerTest {
 
   @Test
   void aPortPickedForOneProtocolAndTakenForTheOtherIsTriedAgainTenTimes() {
-    ServerConfig config = loopback().listen(Listener.parse("stamp/tcp/127.0.0.1:0")).build();
-    AtomicInteger attempts = new AtomicInteger();
-    EmbeddedChannel failed = new EmbeddedChannel();
-    try {
-      assertThatThrownBy(() -> TsechoServer.startWrappingBinds(config, FROZEN, binder -> (listener, address) -> {
-        attempts.incrementAndGet();
-        return failed.newFailedFuture(new IOException("bind(..) failed with error(-98): Address already in use"));
-      })).isInstanceOfSatisfying(BindFailedException.class,
-          e -> assertThat(e.reason()).isEqualTo(BindFailedException.Reason.ADDRESS_IN_USE));
-      assertThat(attempts).hasValue(10);
-    } finally {
-      failed.finishAndReleaseAll();
-    }
+    assertEveryBindFailing("bind(..) failed with error(-98): Address already in use",
+        BindFailedException.Reason.ADDRESS_IN_USE, 10);
   }
 
   @Test
@@ -150,16 +139,20 @@ class TsechoServerTest {
 
   @Test
   void anyOtherBindFailureIsNotTriedAgain() {
+    assertEveryBindFailing("Permission denied", BindFailedException.Reason.PERMISSION_DENIED, 1);
+  }
+
+  /** Every bind fails with {@code message}: the start fails for {@code reason} after {@code attempts} binds. */
+  private static void assertEveryBindFailing(String message, BindFailedException.Reason reason, int attempts) {
     ServerConfig config = loopback().listen(Listener.parse("stamp/tcp/127.0.0.1:0")).build();
-    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger binds = new AtomicInteger();
     EmbeddedChannel failed = new EmbeddedChannel();
     try {
       assertThatThrownBy(() -> TsechoServer.startWrappingBinds(config, FROZEN, binder -> (listener, address) -> {
-        attempts.incrementAndGet();
-        return failed.newFailedFuture(new IOException("Permission denied"));
-      })).isInstanceOfSatisfying(BindFailedException.class,
-          e -> assertThat(e.reason()).isEqualTo(BindFailedException.Reason.PERMISSION_DENIED));
-      assertThat(attempts).hasValue(1);
+        binds.incrementAndGet();
+        return failed.newFailedFuture(new IOException(message));
+      })).isInstanceOfSatisfying(BindFailedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+      assertThat(binds).hasValue(attempts);
     } finally {
       failed.finishAndReleaseAll();
     }
