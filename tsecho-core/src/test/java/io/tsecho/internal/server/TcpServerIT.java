@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
+import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Transport;
 import io.tsecho.internal.net.Addresses;
 import io.tsecho.protocol.Framing;
@@ -28,10 +30,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,6 +94,60 @@ class TcpServerIT {
           s.close();
         }
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  void aBurstOfConnectionsIsAcceptedManyToAWakeUp(Transport transport) throws Exception {
+    int burst = 100;
+    CountDownLatch queued = new CountDownLatch(1);
+    List<Integer> acceptedPerWake = new CopyOnWriteArrayList<>();
+    // The first connection holds the loop until the burst waits in the kernel's accept queue. Tasks
+    // run after the loop's I/O, so a task queued by a wake's first accept counts that wake's accepts.
+    ListenerEvents events = new ListenerEvents() {
+      private int inThisWake;
+
+      @Override
+      public void accepted(EventLoop loop) {
+        if (inThisWake++ == 0) {
+          loop.execute(() -> {
+            acceptedPerWake.add(inThisWake);
+            inThisWake = 0;
+          });
+        }
+        if (queued.getCount() > 0) {
+          try {
+            queued.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+    ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).transport(transport).threads(1).build();
+    TsechoServer server = TsechoServer.start(config, Clock.systemUTC(), listener -> events);
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      InetSocketAddress address = server.localAddress();
+      for (int i = 0; i <= burst; i++) {
+        Socket socket = new Socket();
+        socket.connect(address, 5_000);
+        sockets.add(socket);
+      }
+      queued.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (acceptedPerWake.stream().mapToInt(Integer::intValue).sum() < burst + 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(acceptedPerWake.stream().mapToInt(Integer::intValue).sum()).isEqualTo(burst + 1);
+      assertThat(acceptedPerWake).allMatch(n -> n <= Bootstraps.ACCEPTS_PER_WAKE);
+      assertThat(Collections.max(acceptedPerWake)).isEqualTo(Bootstraps.ACCEPTS_PER_WAKE);
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+      server.close();
     }
   }
 
