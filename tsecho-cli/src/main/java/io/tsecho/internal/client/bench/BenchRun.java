@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +29,8 @@ final class BenchRun {
   private final AtomicInteger unfinished = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopped;
+  /** The run's main thread while it waits in {@link #awaitFinishedOrStopped}, woken by either. */
+  private volatile Thread waiter;
   /** Connections over TLS 1.3 that failed before their first reply, and the first such failure. */
   private final AtomicInteger tlsRefusals = new AtomicInteger();
   private volatile Throwable tlsRefusal;
@@ -97,6 +100,7 @@ final class BenchRun {
     if (!stopped) {
       stoppedAtNanos = nanoTime();
       stopped = true;
+      wakeWaiter();
     }
   }
 
@@ -122,12 +126,40 @@ final class BenchRun {
   void connectionFinished() {
     if (unfinished.decrementAndGet() == 0) {
       finished.countDown();
+      wakeWaiter();
     }
   }
 
   /** Waits until every connection has finished; false if the time ran out first. */
   boolean awaitFinished(long nanos) throws InterruptedException {
     return finished.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits until every connection has finished, the run is stopped or the time runs out; true if
+   * every connection has finished. The main thread sleeps until it has something to do rather than
+   * polling: each of its wake-ups could hold up the event loop it shares a core with.
+   */
+  boolean awaitFinishedOrStopped(long nanos) throws InterruptedException {
+    waiter = Thread.currentThread(); // written before stopped is read, as stop() writes stopped before reading it
+    try {
+      if (!stopped && finished.getCount() > 0) {
+        LockSupport.parkNanos(this, nanos);
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    } finally {
+      waiter = null;
+    }
+    return finished.getCount() == 0;
+  }
+
+  private void wakeWaiter() {
+    Thread t = waiter;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import io.tsecho.internal.client.ConnectOptions;
 import io.tsecho.internal.client.Connector;
 import io.tsecho.internal.client.Resolver;
 import io.tsecho.internal.client.bench.LoopStats.Counts;
+import io.tsecho.internal.client.bench.LoopStats.Histograms;
 import io.tsecho.internal.client.bench.LoopStats.Snapshot;
 import io.tsecho.internal.metrics.LatencySummary;
 import io.tsecho.internal.net.Addresses;
@@ -34,6 +35,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +55,13 @@ public final class LoadGenerator {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
   /** How often each loop gives up on requests past their time-out. */
   private static final long EXPIRY_TICK_MILLIS = 20;
-  /** How often the main thread looks for Ctrl-C and the end of the time. */
+  /** How often the main thread looks for Ctrl-C while it waits for {@code --start-at}. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /**
    * What a second of the run looked like, in nanoseconds: measured latencies, warm-up latencies
-   * (for a live line), and at a fixed rate the generator's own send lag.
+   * (for a live line), and at a fixed rate the generator's own send lag. The histograms are the
+   * generator's, reused each second: read them during the call.
    */
   public record Interval(double elapsedSeconds, boolean measuring, Histogram latencyNanos, Histogram warmupNanos,
       Histogram sendLagNanos, long errors) {}
@@ -158,6 +161,7 @@ public final class LoadGenerator {
 
     total = LatencySummary.newNanosHistogram();
     Histogram totalSendLag = LatencySummary.newNanosHistogram();
+    Gatherer gatherer = new Gatherer(run);
     Counts counts = Counts.ZERO;
     long nextReport = run.startNanos + SECOND;
     long lastReportMillis = System.currentTimeMillis();
@@ -165,7 +169,10 @@ public final class LoadGenerator {
     boolean ending = false;
     boolean allFinished;
     while (true) {
-      allFinished = run.awaitFinished(POLL_NANOS);
+      // Asleep until the next report, the end of the time or of the drain, the end of every connection, or Ctrl-C.
+      allFinished = ending
+          ? run.awaitFinished(sleepNanos(run, nextReport, drainUntil))
+          : run.awaitFinishedOrStopped(sleepNanos(run, nextReport, run.limited() ? nextReport : run.measureEndNanos));
       if (allFinished) {
         break;
       }
@@ -182,7 +189,7 @@ public final class LoadGenerator {
         break;
       }
       if (now - nextReport >= 0) {
-        Gathered g = gather(run);
+        Gathered g = gatherer.gather();
         counts = g.counts;
         lastReportMillis = report(run, g, now, lastReportMillis, total, totalSendLag, everySecond);
         nextReport += SECOND;
@@ -192,7 +199,7 @@ public final class LoadGenerator {
     for (Channel ch : connected.channels) {
       ch.close().awaitUninterruptibly();
     }
-    Gathered last = gather(run);
+    Gathered last = gatherer.gather();
     counts = last.counts;
     long end = run.nanoTime();
     report(run, last, end, lastReportMillis, total, totalSendLag, everySecond);
@@ -210,6 +217,12 @@ public final class LoadGenerator {
         counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
         counts.connectionsLost(), LatencySummary.of(total),
         options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly, last.instances);
+  }
+
+  /** How long the main thread may sleep: until the next report or {@code deadline}, whichever comes first. */
+  private static long sleepNanos(BenchRun run, long nextReport, long deadline) {
+    long until = nextReport - deadline < 0 ? nextReport : deadline;
+    return Math.max(0, until - run.nanoTime());
   }
 
   /** Waits, connected, for {@link #startAt}; Ctrl-C ends the wait and the run begins stopped. */
@@ -397,34 +410,50 @@ public final class LoadGenerator {
   private record Gathered(Histogram latency, Histogram warmup, Histogram sendLag, Counts counts, boolean anyFinished,
       long lastFinishNanos, Map<String, long[]> instances) {}
 
-  /** Takes a snapshot on each loop, in turn, and merges them. */
-  private static Gathered gather(BenchRun run) throws InterruptedException {
-    Histogram latency = LatencySummary.newNanosHistogram();
-    Histogram warmup = LatencySummary.newNanosHistogram();
-    Histogram sendLag = LatencySummary.newNanosHistogram();
-    Counts counts = Counts.ZERO;
-    boolean anyFinished = false;
-    long lastFinish = 0;
-    Map<String, long[]> instances = new java.util.TreeMap<>();
-    for (Map.Entry<EventLoop, LoopStats> e : run.stats().entrySet()) {
-      Future<Snapshot> f = e.getKey().submit(e.getValue()::snapshot);
-      Snapshot s;
-      try {
-        s = f.get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException ex) {
-        throw new IllegalStateException("an event loop of the load generator did not answer: " + ex, ex);
-      }
-      latency.add(s.latency());
-      warmup.add(s.warmupLatency());
-      sendLag.add(s.sendLag());
-      counts = counts.plus(s.counts());
-      Instances.merge(instances, s.instances());
-      if (s.anyFinished() && (!anyFinished || s.lastFinishNanos() - lastFinish > 0)) {
-        lastFinish = s.lastFinishNanos();
-      }
-      anyFinished |= s.anyFinished();
+  /**
+   * Takes each loop's interval, in turn, on the main thread. A loop only swaps in empty histograms;
+   * merging and clearing happen here, into histograms reused each second, so nothing is allocated.
+   */
+  private static final class Gatherer {
+    private final BenchRun run;
+    /** Each loop's empty histograms for its next interval. */
+    private final Map<EventLoop, Histograms> empties = new HashMap<>();
+    private final Histograms merged = Histograms.empty();
+
+    Gatherer(BenchRun run) {
+      this.run = run;
     }
-    return new Gathered(latency, warmup, sendLag, counts, anyFinished, lastFinish, instances);
+
+    /** Every loop's interval, merged: valid until the next call. */
+    Gathered gather() throws InterruptedException {
+      merged.reset();
+      Counts counts = Counts.ZERO;
+      boolean anyFinished = false;
+      long lastFinish = 0;
+      Map<String, long[]> instances = new java.util.TreeMap<>();
+      for (Map.Entry<EventLoop, LoopStats> e : run.stats().entrySet()) {
+        Histograms empty = empties.computeIfAbsent(e.getKey(), loop -> Histograms.empty());
+        Future<Snapshot> f = e.getKey().submit(() -> e.getValue().snapshot(empty));
+        Snapshot s;
+        try {
+          s = f.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException ex) {
+          throw new IllegalStateException("an event loop of the load generator did not answer: " + ex, ex);
+        }
+        merged.latency().add(s.latency());
+        merged.warmupLatency().add(s.warmupLatency());
+        merged.sendLag().add(s.sendLag());
+        empties.put(e.getKey(), s.histograms().reset());
+        counts = counts.plus(s.counts());
+        Instances.merge(instances, s.instances());
+        if (s.anyFinished() && (!anyFinished || s.lastFinishNanos() - lastFinish > 0)) {
+          lastFinish = s.lastFinishNanos();
+        }
+        anyFinished |= s.anyFinished();
+      }
+      return new Gathered(merged.latency(), merged.warmupLatency(), merged.sendLag(), counts, anyFinished, lastFinish,
+          instances);
+    }
   }
 
   /** Adds an interval to the totals and hands it on; returns its end in wall-clock milliseconds. */

@@ -108,7 +108,7 @@ final class EmbeddedLoad implements AutoCloseable {
   }
 
   Snapshot snapshot() {
-    return connection.stats.snapshot();
+    return connection.stats.snapshot(LoopStats.Histograms.empty());
   }
 
   @Override

@@ -68,7 +68,7 @@ class LoadConnectionTest {
   }
 
   private Snapshot snapshot() {
-    return connection.stats.snapshot();
+    return connection.stats.snapshot(LoopStats.Histograms.empty());
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.tsecho.internal.client.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsecho.internal.client.bench.LoopStats.Counts;
+import io.tsecho.internal.client.bench.LoopStats.Histograms;
 import io.tsecho.internal.client.bench.LoopStats.Snapshot;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** One loop's counters: histograms per interval, counts since the start, the last connection's end. */
@@ -15,7 +17,7 @@ class LoopStatsTest {
     stats.warmup.latency.recordValue(800);
     stats.measured.sendLag.recordValue(900);
     stats.measured.ok = 1;
-    Snapshot first = stats.snapshot();
+    Snapshot first = stats.snapshot(Histograms.empty());
     assertThat(first.latency().getTotalCount()).isEqualTo(1);
     assertThat(first.latency().getMaxValue()).isEqualTo(700);
     assertThat(first.warmupLatency().getMaxValue()).isEqualTo(800);
@@ -23,13 +25,28 @@ class LoopStatsTest {
 
     stats.measured.latency.recordValue(100);
     stats.measured.ok = 2;
-    Snapshot second = stats.snapshot();
+    Snapshot second = stats.snapshot(Histograms.empty());
     assertThat(second.latency().getTotalCount()).isEqualTo(1);
     assertThat(second.latency().getMaxValue()).isEqualTo(100);
     assertThat(second.warmupLatency().getTotalCount()).isZero();
     assertThat(second.sendLag().getTotalCount()).isZero();
     assertThat(second.counts().ok()).as("counts run on").isEqualTo(2);
     assertThat(first.latency().getTotalCount()).as("a snapshot is a copy").isEqualTo(1);
+  }
+
+  @Test
+  void aSnapshotSwapsInTheGivenHistogramsRatherThanCopying() {
+    LoopStats stats = new LoopStats();
+    Histogram recording = stats.measured.latency;
+    recording.recordValue(700);
+    Histograms empty = Histograms.empty();
+    Snapshot s = stats.snapshot(empty);
+    assertThat(s.latency()).isSameAs(recording);
+    assertThat(stats.measured.latency).isSameAs(empty.latency());
+    assertThat(stats.warmup.latency).isSameAs(empty.warmupLatency());
+    assertThat(stats.measured.sendLag).isSameAs(empty.sendLag());
+    assertThat(stats.warmup.sendLag).isSameAs(empty.warmupSendLag());
+    assertThat(s.histograms().reset().latency().getTotalCount()).isZero();
   }
 
   @Test
@@ -43,24 +60,24 @@ class LoopStatsTest {
     warmup.bytesReceived = 455;
     warmup.latency.recordValue(800);
     warmup.sendLag.recordValue(900);
-    Snapshot s = stats.snapshot();
+    Snapshot s = stats.snapshot(Histograms.empty());
     assertThat(s.counts()).isEqualTo(Counts.ZERO);
     assertThat(s.warmupLatency().getMaxValue()).isEqualTo(800);
     assertThat(s.sendLag().getTotalCount()).isZero();
-    assertThat(warmup.sendLag.getTotalCount()).as("reset with each interval").isZero();
+    assertThat(warmup.sendLag.getTotalCount()).as("a new interval's").isZero();
   }
 
   @Test
   void theLastFinishIsTheLatestEvenWhereTheClockWraps() {
     LoopStats stats = new LoopStats();
-    assertThat(stats.snapshot().anyFinished()).isFalse();
+    assertThat(stats.snapshot(Histograms.empty()).anyFinished()).isFalse();
     stats.finished(Long.MAX_VALUE - 10);
-    assertThat(stats.snapshot().lastFinishNanos()).isEqualTo(Long.MAX_VALUE - 10);
+    assertThat(stats.snapshot(Histograms.empty()).lastFinishNanos()).isEqualTo(Long.MAX_VALUE - 10);
     stats.finished(Long.MAX_VALUE - 20);
-    assertThat(stats.snapshot().lastFinishNanos()).as("earlier").isEqualTo(Long.MAX_VALUE - 10);
+    assertThat(stats.snapshot(Histograms.empty()).lastFinishNanos()).as("earlier").isEqualTo(Long.MAX_VALUE - 10);
     stats.finished(Long.MAX_VALUE - 10);
     stats.finished(Long.MIN_VALUE + 5); // 16 ns later, past the wrap
-    Snapshot s = stats.snapshot();
+    Snapshot s = stats.snapshot(Histograms.empty());
     assertThat(s.anyFinished()).isTrue();
     assertThat(s.lastFinishNanos()).isEqualTo(Long.MIN_VALUE + 5);
   }
@@ -69,8 +86,8 @@ class LoopStatsTest {
   void theFirstFinishCountsWhateverItsTime() {
     LoopStats stats = new LoopStats();
     stats.finished(-1_000); // before the field's initial 0
-    assertThat(stats.snapshot().lastFinishNanos()).isEqualTo(-1_000);
-    assertThat(stats.snapshot().anyFinished()).isTrue();
+    assertThat(stats.snapshot(Histograms.empty()).lastFinishNanos()).isEqualTo(-1_000);
+    assertThat(stats.snapshot(Histograms.empty()).anyFinished()).isTrue();
   }
 
   @Test
@@ -94,7 +111,7 @@ class LoopStatsTest {
     stats.measured.bytesReceived = 7;
     stats.connectionsLost = 8;
     new Instances.Tracker().count(stats.instances, new byte[] {'p'}, 0, 1);
-    Snapshot s = stats.snapshot();
+    Snapshot s = stats.snapshot(Histograms.empty());
     assertThat(s.counts()).isEqualTo(new Counts(1, 2, 3, 4, 5, 6, 7, 8));
     assertThat(s.instances()).containsOnlyKeys("p");
     assertThat(s.instances().get("p")).containsExactly(1, 1);
