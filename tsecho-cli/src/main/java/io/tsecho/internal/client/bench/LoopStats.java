@@ -44,7 +44,7 @@ final class LoopStats {
 
   /**
    * Hands over the interval's histograms, goes on recording into {@code empty} ones, and gives the
-   * counts so far. Event loop only. A swap: copying and clearing four 256 KB histograms here held
+   * counts so far. Event loop only. A swap: copying and clearing four 264 KiB histograms here held
    * the loop for 3 ms each second, and every reply due then waited.
    */
   Snapshot snapshot(Histograms empty) {

@@ -54,8 +54,11 @@ public final class ShardLog implements AutoCloseable {
       // Tagged for the log only: the histogram is the generator's.
       Histogram lag = interval.sendLagNanos();
       lag.setTag(SEND_LAG_TAG);
-      writer.outputIntervalHistogram(lag);
-      lag.setTag(null);
+      try {
+        writer.outputIntervalHistogram(lag);
+      } finally {
+        lag.setTag(null);
+      }
     }
   }
 

@@ -1,11 +1,15 @@
 package io.tsecho.internal.client.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The run's timeline holds for any origin of {@code System.nanoTime()}, negative and wrapping ones included. */
@@ -115,5 +119,56 @@ class BenchRunTest {
     run.tlsRefused(new Exception("bad certificate"));
     assertThat(run.tlsRefusals()).isEqualTo(2);
     assertThat(run.tlsRefusal()).isSameAs(first);
+  }
+
+  @Test
+  void theMainThreadDoesNotWaitOnceTheRunIsStoppedOrFinished() throws Exception {
+    BenchRun stopped = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    stopped.begin(0, 1);
+    stopped.stop();
+    assertThat(stopped.awaitFinishedOrStopped(TimeUnit.MINUTES.toNanos(10))).isFalse();
+    BenchRun finished = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    finished.begin(0, 1);
+    finished.connectionFinished();
+    assertThat(finished.awaitFinishedOrStopped(TimeUnit.MINUTES.toNanos(10))).isTrue();
+  }
+
+  @Test
+  void aStopOrTheLastConnectionWakesTheWaitingMainThread() throws Exception {
+    BenchRun run = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    run.begin(0, 2);
+    assertThat(waitInAnotherThread(run, run::stop)).as("stopped, not finished").isFalse();
+    BenchRun other = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    other.begin(0, 2);
+    other.connectionFinished();
+    assertThat(waitInAnotherThread(other, other::connectionFinished)).as("the last one finished").isTrue();
+  }
+
+  @Test
+  void anInterruptEndsTheWait() throws Exception {
+    BenchRun run = new BenchRun(options(100, Duration.ZERO), () -> 0);
+    run.begin(0, 1);
+    Thread.currentThread().interrupt();
+    assertThatThrownBy(() -> run.awaitFinishedOrStopped(TimeUnit.MINUTES.toNanos(10)))
+        .isInstanceOf(InterruptedException.class);
+    assertThat(Thread.interrupted()).isFalse();
+  }
+
+  /** Parks a thread for up to 10 minutes, runs {@code wake} once it is parked, and returns what the wait said. */
+  private static boolean waitInAnotherThread(BenchRun run, Runnable wake) throws Exception {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        result.complete(run.awaitFinishedOrStopped(TimeUnit.MINUTES.toNanos(10)));
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    waiter.start();
+    while (LockSupport.getBlocker(waiter) != run && !result.isDone()) {
+      Thread.sleep(1);
+    }
+    wake.run();
+    return result.get(1, TimeUnit.MINUTES);
   }
 }

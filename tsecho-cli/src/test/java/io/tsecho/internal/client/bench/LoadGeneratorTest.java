@@ -46,8 +46,14 @@ class LoadGeneratorTest {
 
   private final List<Interval> intervals = new ArrayList<>();
 
+  /** Keeps copies: the generator reuses an interval's histograms for the next second. */
+  private void keep(Interval i) {
+    intervals.add(new Interval(i.elapsedSeconds(), i.measuring(), i.latencyNanos().copy(), i.warmupNanos().copy(),
+        i.sendLagNanos().copy(), i.errors()));
+  }
+
   private BenchReport run(BenchOptions options) throws Exception {
-    return new LoadGenerator(options, ConnectOptions.PLAIN, () -> NOW).run(intervals::add);
+    return new LoadGenerator(options, ConnectOptions.PLAIN, () -> NOW).run(this::keep);
   }
 
   @Test
@@ -55,7 +61,7 @@ class LoadGeneratorTest {
     try (ReplyServer server = ReplyServer.start(0, Fault.NONE, 1)) {
       LoadGenerator generator = new LoadGenerator(stamp(server.port(), 3, 2, 7), ConnectOptions.PLAIN, () -> NOW);
       long before = System.currentTimeMillis();
-      BenchReport r = generator.run(intervals::add);
+      BenchReport r = generator.run(this::keep);
       long after = System.currentTimeMillis();
 
       assertThat(r.target()).isEqualTo("127.0.0.1:" + server.port());
@@ -173,7 +179,7 @@ class LoadGeneratorTest {
       // The schedule needs a clock that moves: System.nanoTime(), read only for figures this test does not check.
       BenchOptions options = options(server.port(), 3, 1, 9, Service.STAMP, false, 10_000);
       long before = System.nanoTime();
-      BenchReport r = new LoadGenerator(options, ConnectOptions.PLAIN, System::nanoTime).run(intervals::add);
+      BenchReport r = new LoadGenerator(options, ConnectOptions.PLAIN, System::nanoTime).run(this::keep);
       double seconds = (System.nanoTime() - before) / 1e9;
       assertThat(r.requests()).isEqualTo(9);
       assertThat(r.errors()).isZero();
@@ -201,7 +207,7 @@ class LoadGeneratorTest {
   void aStopBeforeTheRunLeavesItWithoutAConnection() throws Exception {
     LoadGenerator generator = new LoadGenerator(stamp(21566, 2, 1, 5), ConnectOptions.PLAIN, () -> NOW);
     generator.stop();
-    assertThatThrownBy(() -> generator.run(intervals::add)).isInstanceOfSatisfying(ClientException.class,
+    assertThatThrownBy(() -> generator.run(this::keep)).isInstanceOfSatisfying(ClientException.class,
         e -> assertThat(e.failure()).isEqualTo(ClientFailure.CONNECTION_LOST))
         .hasMessage("no connection to 127.0.0.1:21566");
     assertThat(intervals).isEmpty();
@@ -213,7 +219,7 @@ class LoadGeneratorTest {
       Instant past = Instant.parse("2000-01-01T00:00:00Z");
       LoadGenerator generator = new LoadGenerator(stamp(server.port(), 1, 1, 5), ConnectOptions.PLAIN, () -> NOW);
       assertThat(generator.startAt(past)).isSameAs(generator);
-      assertThatThrownBy(() -> generator.run(intervals::add)).isInstanceOfSatisfying(ClientException.class,
+      assertThatThrownBy(() -> generator.run(this::keep)).isInstanceOfSatisfying(ClientException.class,
           e -> assertThat(e.failure()).isEqualTo(ClientFailure.TIMEOUT))
           .hasMessageStartingWith("connecting took until ")
           .hasMessageEndingWith(", past --start-at 2000-01-01T00:00:00Z: give the shards more time to connect");
