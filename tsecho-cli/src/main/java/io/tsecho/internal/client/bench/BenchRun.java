@@ -24,6 +24,8 @@ final class BenchRun {
   static final int MEASURED = 1;
 
   final BenchOptions options;
+  /** {@code --reply-timeout}, read by every connection's expiry tick. */
+  final long replyTimeoutNanos;
   private final LongSupplier clock;
   private final Map<EventLoop, LoopStats> stats = new ConcurrentHashMap<>();
   private final AtomicInteger unfinished = new AtomicInteger();
@@ -44,6 +46,7 @@ final class BenchRun {
 
   BenchRun(BenchOptions options, LongSupplier clock) {
     this.options = options;
+    this.replyTimeoutNanos = options.replyTimeout().toNanos();
     this.clock = clock;
   }
 

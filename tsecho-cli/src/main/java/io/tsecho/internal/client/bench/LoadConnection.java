@@ -240,7 +240,7 @@ abstract class LoadConnection extends ChannelInboundHandlerAdapter {
   /** Gives up on requests older than the reply time-out, then sends what that made room for. Event loop only. */
   final void expire(long nowNanos) {
     boolean full = matcher.isFull();
-    matcher.expire(nowNanos - run.options.replyTimeout().toNanos());
+    matcher.expire(nowNanos - run.replyTimeoutNanos);
     noteRoom(full, nowNanos);
     countMissing();
     send();
