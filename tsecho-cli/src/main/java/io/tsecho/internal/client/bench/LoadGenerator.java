@@ -183,7 +183,7 @@ public final class LoadGenerator {
           byLoop.forEach((loop, mine) -> loop.execute(() -> mine.forEach(LoadConnection::stopSending)));
         }
         // Replies still owed are waited for; each loop gives up on them at the reply time-out.
-        drainUntil = now + options.replyTimeout().toNanos() + SECOND;
+        drainUntil = now + run.replyTimeoutNanos + SECOND;
       }
       if (ending && now - drainUntil >= 0) {
         break;
