@@ -120,7 +120,7 @@ backend tsecho
     http-check expect status 200
 EOF
   for i in "${!names[@]}"; do
-    echo "    server ${names[i]} 127.0.0.1:${port[i]} send-proxy-v2 check port ${admin[i]} inter 200ms fall 1 rise 2"
+    echo "    server ${names[i]} 127.0.0.1:${port[i]} send-proxy-v2 check port ${admin[i]} inter 200ms fall 3 rise 2"
   done
 } >"$work/haproxy.cfg"
 "$haproxy_bin" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &

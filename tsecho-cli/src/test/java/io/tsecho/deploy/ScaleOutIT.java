@@ -131,7 +131,7 @@ class ScaleOutIT {
           ""));
       for (Instance i : instances) {
         c.append("    server ").append(i.name()).append(" 127.0.0.1:").append(i.port())
-            .append(" send-proxy-v2 check port ").append(i.admin()).append(" inter 200ms fall 1 rise 2\n");
+            .append(" send-proxy-v2 check port ").append(i.admin()).append(" inter 200ms fall 3 rise 2\n");
       }
       return c.toString();
     }

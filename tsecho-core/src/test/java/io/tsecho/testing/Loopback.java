@@ -45,6 +45,16 @@ public final class Loopback {
     }
   }
 
+  /**
+   * A socket bound to a port of 127.0.0.1 that does not listen: a connection to that port is
+   * refused for as long as the socket stays open, and no other socket can take the port meanwhile.
+   */
+  public static Socket refusingPort() throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(IPV4, 0));
+    return socket;
+  }
+
   /** Skips the rest of the test, with the reason, when ::1 is not available. */
   public static void assumeIpv6() {
     Assumptions.assumeTrue(ipv6Problem().isEmpty(), () -> ipv6Problem().get());

@@ -2,6 +2,7 @@ package io.tsecho.junit;
 
 import io.tsecho.ReceivedMessage;
 import io.tsecho.Tsecho;
+import io.tsecho.config.Fault;
 import io.tsecho.config.Protocol;
 import io.tsecho.config.Service;
 import io.tsecho.config.UdpLimits;
@@ -177,6 +178,14 @@ public final class TsechoExtension implements BeforeAllCallback, AfterAllCallbac
    */
   public void fault(String spec) {
     running().fault(spec);
+  }
+
+  /**
+   * How many connections or datagrams faults of this kind have hit since the server started (with a
+   * server per class, over all its tests so far).
+   */
+  public long faultsApplied(Fault.Kind kind) {
+    return running().faultsApplied(kind);
   }
 
   /** Removes every fault; connections already open keep those they drew. */

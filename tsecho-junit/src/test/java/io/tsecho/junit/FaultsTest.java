@@ -10,6 +10,8 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tsecho.config.Fault;
+import io.tsecho.testing.Await;
 import java.net.DatagramSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -91,6 +93,7 @@ class FaultsTest {
       Clients.send(udp, server, "lost");
       // Read, and so dropped, before the fault is cleared: a loaded machine may take a while to get there.
       assertThat(awaitReceived(1)).containsExactly("lost");
+      Await.until("the datagram is dropped", () -> server.faultsApplied(Fault.Kind.DROP) == 1);
       assertThatThrownBy(() -> receive(udp)).isInstanceOf(SocketTimeoutException.class);
       server.clearFaults();
       udp.setSoTimeout(10_000);

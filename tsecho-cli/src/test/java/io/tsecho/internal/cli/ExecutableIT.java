@@ -119,13 +119,12 @@ class ExecutableIT {
 
   @Test
   void aRefusedConnectionIsExitCodeThree() throws Exception {
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
+    try (Socket refusing = Loopback.refusingPort()) {
+      int port = refusing.getLocalPort();
+      Result r = TsechoProcess.run(bytes("x\n"), 30, "client", "127.0.0.1", String.valueOf(port));
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.REFUSED);
+      assertThat(r.stderr()).isEqualTo("tsecho: cannot connect to 127.0.0.1:" + port + ": connection refused\n");
     }
-    Result r = TsechoProcess.run(bytes("x\n"), 30, "client", "127.0.0.1", String.valueOf(port));
-    assertThat(r.exitCode()).isEqualTo(ExitCodes.REFUSED);
-    assertThat(r.stderr()).isEqualTo("tsecho: cannot connect to 127.0.0.1:" + port + ": connection refused\n");
   }
 
   @Test

@@ -27,7 +27,8 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
   static final long SLICE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /**
    * A bandwidth bucket holds a quarter of a second's bytes: small enough that the rate holds over
-   * short spans, large enough that a timer that fires late on a busy machine costs no rate.
+   * short spans, large enough that a timer that fires late on a busy machine costs no rate. The
+   * pump waits for half a bucket, so the other half keeps what accrues while its timer is late.
    */
   private static final int BANDWIDTH_BURSTS_PER_SECOND = 4;
 
@@ -181,7 +182,7 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
       }
       if (bandwidth != null) {
         refill(now);
-        long wanted = Math.min(allowed, capacity());
+        long wanted = Math.min(allowed, Math.max(1, capacity() / 2));
         if (tokens + 1e-6 < wanted) { // the epsilon absorbs rounding in the refill
           schedule(ctx, (long) Math.ceil((wanted - tokens) * 1e9 / bandwidth.amount()));
           return;

@@ -109,11 +109,24 @@ class TcpFaultHandlerTest {
     send("x".repeat(999) + "\n"); // a reply of 27 + 1000 bytes
     int received = String.join("", writes()).length();
     assertThat(received).isEqualTo(250);
-    for (int ms = 0; ms < 1000; ms += 50) {
+    for (int ms = 50; ms <= 1000; ms += 50) {
       advance(50);
       received += String.join("", writes()).length();
+      assertThat(received).as("after %d ms", ms).isLessThanOrEqualTo(250 + ms);
     }
     assertThat(received).as("one second: the first burst plus 1000 bytes of refill").isEqualTo(1027);
+  }
+
+  @Test
+  void aBandwidthTimerThatFiresLateCostsNoRate() {
+    open("bandwidth:1000");
+    send("x".repeat(1999) + "\n"); // a reply of 27 + 2000 bytes
+    int received = String.join("", writes()).length();
+    for (int ms = 0; ms < 1000; ms += 100) {
+      advance(100); // every timer runs up to 100 ms late
+      received += String.join("", writes()).length();
+    }
+    assertThat(received).as("one second: the first burst plus 1000 bytes of refill").isEqualTo(1250);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.tsecho.config.UdpLimits;
 import io.tsecho.internal.cli.ExitCodes;
 import io.tsecho.internal.cli.TsechoCommand;
 import io.tsecho.internal.client.ConnectOptions;
+import io.tsecho.testing.Loopback;
 import io.tsecho.testing.ReplyServer;
 import io.tsecho.testing.ReplyServer.Fault;
 import io.tsecho.testing.TestServer;
@@ -246,19 +247,18 @@ class BenchIT {
 
   @Test
   void aRefusedServerIsExitCodeThreeAndNamedAsTheClientNamesIt() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    try (Socket refusing = Loopback.refusingPort()) {
+      int port = refusing.getLocalPort();
+      String line = "tsecho: cannot connect to 127.0.0.1:" + port + ": connection refused\n";
+      assertThat(bench("127.0.0.1", String.valueOf(port), "-n", "10")).isEqualTo(ExitCodes.REFUSED);
+      assertThat(err.toString()).isEqualTo(line);
+      err.getBuffer().setLength(0);
+      assertThat(run("client", "127.0.0.1", String.valueOf(port))).isEqualTo(ExitCodes.REFUSED);
+      assertThat(err.toString()).isEqualTo(line);
+      err.getBuffer().setLength(0);
+      assertThat(run("ping", "-c", "1", "127.0.0.1", String.valueOf(port))).isEqualTo(ExitCodes.REFUSED);
+      assertThat(err.toString()).isEqualTo(line);
     }
-    String line = "tsecho: cannot connect to 127.0.0.1:" + port + ": connection refused\n";
-    assertThat(bench("127.0.0.1", String.valueOf(port), "-n", "10")).isEqualTo(ExitCodes.REFUSED);
-    assertThat(err.toString()).isEqualTo(line);
-    err.getBuffer().setLength(0);
-    assertThat(run("client", "127.0.0.1", String.valueOf(port))).isEqualTo(ExitCodes.REFUSED);
-    assertThat(err.toString()).isEqualTo(line);
-    err.getBuffer().setLength(0);
-    assertThat(run("ping", "-c", "1", "127.0.0.1", String.valueOf(port))).isEqualTo(ExitCodes.REFUSED);
-    assertThat(err.toString()).isEqualTo(line);
   }
 
   @Test

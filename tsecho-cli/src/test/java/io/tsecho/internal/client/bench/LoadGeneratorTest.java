@@ -10,11 +10,11 @@ import io.tsecho.internal.client.ClientException;
 import io.tsecho.internal.client.ClientFailure;
 import io.tsecho.internal.client.ConnectOptions;
 import io.tsecho.internal.client.bench.LoadGenerator.Interval;
+import io.tsecho.testing.Loopback;
 import io.tsecho.testing.ReplyServer;
 import io.tsecho.testing.ReplyServer.Fault;
 import io.tsecho.testing.TestServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,14 +193,13 @@ class LoadGeneratorTest {
 
   @Test
   void aPortWithNothingListeningIsRefused() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort(); // free once closed
+    try (Socket refusing = Loopback.refusingPort()) {
+      int port = refusing.getLocalPort();
+      BenchOptions options = stamp(port, 2, 1, 5);
+      assertThatThrownBy(() -> run(options)).isInstanceOfSatisfying(ClientException.class,
+          e -> assertThat(e.failure()).isEqualTo(ClientFailure.REFUSED))
+          .hasMessage("cannot connect to 127.0.0.1:" + port + ": connection refused");
     }
-    BenchOptions options = stamp(port, 2, 1, 5);
-    assertThatThrownBy(() -> run(options)).isInstanceOfSatisfying(ClientException.class,
-        e -> assertThat(e.failure()).isEqualTo(ClientFailure.REFUSED))
-        .hasMessage("cannot connect to 127.0.0.1:" + port + ": connection refused");
   }
 
   @Test
