@@ -3,7 +3,9 @@ package io.tsecho.internal.client.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.uring.IoUring;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
@@ -113,6 +115,27 @@ class BenchIT {
     assertThat(benchOk("--rate", "2000", "-n", "1000", "-c", "2", "--warmup", "0", "--json"))
         .contains("\"rate\":2000.000,").contains("\"requests\":1000,")
         .contains("\"send_lag\":{\"count\":1000,").containsPattern("\"generator_late\":(true|false),");
+  }
+
+  /** The README recommends io_uring for heavy loads: the same counts, pacing and refusal as with epoll. */
+  @Test
+  void overIoUringEveryRequestIsAnsweredPacedRunsKeepTheirCountAndARefusalIsNamedAlike() throws Exception {
+    assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+    assertThat(benchOk("--transport", "io_uring", "-n", "10000", "-c", "4", "-d", "8", "--warmup", "0", "--json"))
+        .contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
+        .contains("\"latency\":{\"count\":10000,")
+        .contains("\"errors\":{\"total\":0,\"wrong\":0,\"missing\":0,\"extra\":0,\"late\":0}")
+        .contains("\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":true");
+    out.getBuffer().setLength(0);
+    assertThat(benchOk("--transport", "io_uring", "--rate", "2000", "-n", "1000", "-c", "2", "--warmup", "0", "--json"))
+        .contains("\"requests\":1000,").contains("\"send_lag\":{\"count\":1000,").contains("\"ok\":true");
+    err.getBuffer().setLength(0); // a paced run on a loaded machine may have warned that it sent late
+    try (Socket refusing = Loopback.refusingPort()) {
+      int port = refusing.getLocalPort();
+      assertThat(bench("127.0.0.1", String.valueOf(port), "--transport", "io_uring", "-n", "10"))
+          .isEqualTo(ExitCodes.REFUSED);
+      assertThat(err.toString()).isEqualTo("tsecho: cannot connect to 127.0.0.1:" + port + ": connection refused\n");
+    }
   }
 
   @Test
