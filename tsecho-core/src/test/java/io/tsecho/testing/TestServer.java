@@ -1,5 +1,6 @@
 package io.tsecho.testing;
 
+import io.netty.channel.uring.IoUring;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Transport;
 import io.tsecho.internal.server.TsechoServer;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 
 /** An in-process server on a free loopback port, closed by try-with-resources. */
 public final class TestServer implements AutoCloseable {
@@ -25,6 +27,13 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(Transport transport) throws IOException {
     return start(transport, b -> b);
+  }
+
+  /** Skips the rest of the test, with Netty's reason, where the kernel or its sandbox refuses io_uring. */
+  public static void assumeAvailable(Transport transport) {
+    if (transport == Transport.IO_URING) {
+      Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+    }
   }
 
   public TsechoServer server() {

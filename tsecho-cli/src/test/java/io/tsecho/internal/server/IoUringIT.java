@@ -5,7 +5,6 @@ import static io.tsecho.testing.Replies.readLine;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.uring.IoUring;
 import io.tsecho.config.Transport;
 import io.tsecho.internal.cli.ExitCodes;
 import io.tsecho.testing.Processes;
@@ -15,7 +14,6 @@ import io.tsecho.testing.TsechoProcess.Result;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +24,7 @@ class IoUringIT {
 
   @Test
   void ioUringServesPipelinedLines() throws Exception {
-    Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+    TestServer.assumeAvailable(Transport.IO_URING);
     try (TestServer server = TestServer.start(Transport.IO_URING); Socket s = server.connect()) {
       assertThat(server.server().transportName()).isEqualTo("io_uring");
       s.getOutputStream().write("one\ntwo\0\377\n".getBytes(ISO_8859_1));

@@ -133,8 +133,9 @@ class HostileClientsIT {
    * more than its bound for any of them.
    */
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO", "IO_URING"})
   void anEmptyLineFloodFromSlowReadersStaysWithinTheBoundOfEachConnection(Transport transport) throws Exception {
+    TestServer.assumeAvailable(transport);
     int clients = 8;
     int lines = 128 * 1024;
     try (TestServer server = TestServer.start(transport, b -> b.sendBufferSize(64 * 1024))) {
@@ -181,8 +182,9 @@ class HostileClientsIT {
 
   /** The unit test proves the bound inside a batch; this proves reading resumes on real sockets, with every reply read. */
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO", "IO_URING"})
   void aClientThatStopsReadingIsResumedAndGetsEveryReplyOnceItReads(Transport transport) throws Exception {
+    TestServer.assumeAvailable(transport);
     int lines = 100_000;
     byte[] line = ("r".repeat(99) + "\n").getBytes(ISO_8859_1);
     byte[] chunk = new byte[line.length * 100];
@@ -340,8 +342,9 @@ class HostileClientsIT {
    * transport, whether or not the transport reads again by itself.
    */
   @ParameterizedTest
-  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+  @EnumSource(value = Transport.class, names = {"EPOLL", "NIO", "IO_URING"})
   void aTrailingPieceAfterAFullReadBatchIsAnswered(Transport transport) throws Exception {
+    TestServer.assumeAvailable(transport);
     int lines = 20_000;
     byte[] body = ("b".repeat(63) + "\n").repeat(lines).getBytes(ISO_8859_1);
     try (TestServer server = TestServer.start(transport); Socket s = connect(server, 4 << 20)) {
