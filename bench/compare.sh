@@ -2,13 +2,18 @@
 # Runs the shared performance harness against the C reference server and tsecho back to back, in
 # one sitting, and writes the table of ratios that bench/RESULTS.md quotes; then the TLS rows,
 # tsecho over TLS 1.3 against HAProxy terminating TLS in front of the C server (bench/tls.sh). Not
-# part of ./mvnw verify: it pins processes to cores 0 and 1 and takes about 16 minutes (--quick:
-# about 4; --no-tls: 8).
+# part of ./mvnw verify: it pins processes to cores 0 and 1 and takes about 18 minutes (--quick:
+# about 5; --no-tls: 10).
 #
-# usage: bench/compare.sh [--quick] [--admin] [--no-tls]
+# The servers take turns: each round runs every configuration once against the C server, then
+# tsecho, then (where io_uring loads) tsecho with --transport io_uring, so that the host's drift
+# within a sitting falls on all of them alike; medians are over the rounds.
+#
+# usage: bench/compare.sh [--quick] [--admin] [--no-tls] [--no-io-uring]
 #   --admin     run tsecho with its admin endpoint on (--admin 127.0.0.1:0): metrics counted on the
 #               hot path, to compare with a run without it
 #   --no-tls    leave out the TLS rows (they need haproxy and openssl)
+#   --no-io-uring  leave out the io_uring rows (left out anyway where io_uring does not load)
 #   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py
 #               (default: ../shared/perf beside this checkout). It is copied and built under
 #               bench/results/<stamp>/perf, so the original is only read.
@@ -21,12 +26,14 @@ perf_src="${PERF_DIR:-$root/../shared/perf}"
 quick=false
 admin=()
 tls=true
+io_uring=true
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
     --admin) admin=(--admin 127.0.0.1:0) ;;
     --no-tls) tls=false ;;
-    *) echo "usage: bench/compare.sh [--quick] [--admin] [--no-tls]" >&2; exit 2 ;;
+    --no-io-uring) io_uring=false ;;
+    *) echo "usage: bench/compare.sh [--quick] [--admin] [--no-tls] [--no-io-uring]" >&2; exit 2 ;;
   esac
 done
 if $quick; then
@@ -52,6 +59,11 @@ perf="$out/perf"
 (cd "$root" && ./mvnw -B -q -DskipTests package)
 "$root/tsecho" --version > /dev/null # its class-data archive is made now, not while a server is timed
 tsecho="$root/tsecho"
+# Where io_uring loads, a connection to a closed port is refused (exit 3); elsewhere bench says why (exit 1).
+if $io_uring && ! { "$tsecho" bench --transport io_uring 127.0.0.1 1 -n 1 > /dev/null 2>&1; [[ $? == 3 ]]; }; then
+  echo "compare: io_uring does not load here; its rows are left out" >&2
+  io_uring=false
+fi
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -65,9 +77,16 @@ cat "$out/machine.txt" >&2
 # because one load generator is one source sending far above any per-source rate.
 configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
 export OUT="$out/load.jsonl"
-"$perf/compare.sh" -n c-ref -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
-"$perf/compare.sh" -n tsecho -c "$configs" -e ts -- \
-  "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+for round in $(seq 1 "$RUNS"); do
+  echo "round $round of $RUNS" >&2
+  RUNS=1 "$perf/compare.sh" -n c-ref -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
+  RUNS=1 "$perf/compare.sh" -n tsecho -c "$configs" -e ts -- \
+    "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+  if $io_uring; then # TCP only: its UDP reads one datagram per completion (bench/RESULTS.md)
+    RUNS=1 "$perf/compare.sh" -n tsecho-io_uring -c "100x16 1000x1" -e ts -- \
+      "$tsecho" serve --port {PORT} --transport io_uring --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+  fi
+done
 
 # Memory per idle connection: as the harness measures it (3 s after the last connection), and
 # once the JVM has returned its compiler memory (10 s after).
@@ -94,6 +113,11 @@ for cfg in 100x16 1x1; do
       --label "loadgen|$cfg|$i" >> "$out/client.jsonl"
     taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
       --threads 1 --json | python3 "$root/bench/summarize.py" --from-bench "tsecho-bench|$cfg|$i" >> "$out/client.jsonl"
+    if $io_uring; then
+      taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
+        --threads 1 --transport io_uring --json \
+        | python3 "$root/bench/summarize.py" --from-bench "tsecho-bench-io_uring|$cfg|$i" >> "$out/client.jsonl"
+    fi
   done
 done
 kill "$server"; wait "$server" 2>/dev/null || true
