@@ -77,13 +77,21 @@ cat "$out/machine.txt" >&2
 # because one load generator is one source sending far above any per-source rate.
 configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
 export OUT="$out/load.jsonl"
+(( RUNS >= 1 && RUNS <= 20 )) || { echo "compare: RUNS must be 1..20" >&2; exit 2; }
+# One run of the harness; the server's log of each round is kept (the harness starts it afresh).
+turn() {
+  local name="$1" round="$2"
+  shift 2
+  RUNS=1 "$perf/compare.sh" -n "$name" "$@"
+  mv "$out/server-$name.log" "$out/server-$name.round$round.log" 2> /dev/null || true
+}
 for round in $(seq 1 "$RUNS"); do
   echo "round $round of $RUNS" >&2
-  RUNS=1 "$perf/compare.sh" -n c-ref -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
-  RUNS=1 "$perf/compare.sh" -n tsecho -c "$configs" -e ts -- \
+  turn c-ref "$round" -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
+  turn tsecho "$round" -c "$configs" -e ts -- \
     "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
-  if $io_uring; then # TCP only: its UDP reads one datagram per completion (bench/RESULTS.md)
-    RUNS=1 "$perf/compare.sh" -n tsecho-io_uring -c "100x16 1000x1" -e ts -- \
+  if $io_uring; then # TCP only: its UDP costs more CPU per message than epoll's (bench/RESULTS.md)
+    turn tsecho-io_uring "$round" -c "100x16 1000x1" -e ts -- \
       "$tsecho" serve --port {PORT} --transport io_uring --backlog 4096 -q ${admin[@]+"${admin[@]}"}
   fi
 done

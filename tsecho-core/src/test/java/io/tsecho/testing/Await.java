@@ -1,7 +1,6 @@
 package io.tsecho.testing;
 
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /**
  * Waits for what a test caused to show on the server's side, whose bookkeeping may lag the bytes a
@@ -13,10 +12,19 @@ public final class Await {
 
   private Await() {}
 
-  /** Returns once the condition holds; fails, naming what it waited for, after {@link #LIMIT}. */
-  public static void until(String what, BooleanSupplier condition) throws InterruptedException {
+  /** A condition about the server; it may need I/O to be read, such as a scrape of its metrics. */
+  @FunctionalInterface
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Returns once the condition holds; fails, naming what it waited for, after {@link #LIMIT}. An
+   * exception from the condition fails at once.
+   */
+  public static void until(String what, Condition condition) throws Exception {
     long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (!condition.holds()) {
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError("still waiting after " + LIMIT.toSeconds() + " s until " + what);
       }

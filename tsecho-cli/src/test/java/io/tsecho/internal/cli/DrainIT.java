@@ -3,6 +3,7 @@ package io.tsecho.internal.cli;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsecho.testing.Await;
 import io.tsecho.testing.TsechoProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -148,11 +149,7 @@ class DrainIT {
 
   /** Waits until /metrics shows this exact sample line. */
   private void awaitMetric(int admin, String sample) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!get(admin, "/metrics").body().contains(sample)) {
-      assertThat(System.nanoTime()).as("/metrics shows %s within 20 s", sample.strip()).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Await.until("/metrics shows " + sample.strip(), () -> get(admin, "/metrics").body().contains(sample));
   }
 
   private static String jar() {

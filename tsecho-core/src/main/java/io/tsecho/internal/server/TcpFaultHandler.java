@@ -27,10 +27,10 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
   static final long SLICE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /**
    * A bandwidth bucket holds a quarter of a second's bytes: small enough that the rate holds over
-   * short spans, large enough that a timer that fires late on a busy machine costs no rate. The
-   * pump waits for half a bucket, so the other half keeps what accrues while its timer is late.
+   * short spans. The pump waits for half a bucket, so a timer up to an eighth of a second late on a
+   * busy machine costs no rate (below 8 bytes per second the bucket is one byte, with no spare half).
    */
-  private static final int BANDWIDTH_BURSTS_PER_SECOND = 4;
+  static final int BANDWIDTH_BURSTS_PER_SECOND = 4;
 
   private final Faults faults;
   private Fault latency;
@@ -182,7 +182,8 @@ final class TcpFaultHandler extends ChannelDuplexHandler {
       }
       if (bandwidth != null) {
         refill(now);
-        long wanted = Math.min(allowed, Math.max(1, capacity() / 2));
+        // a slice waits for all its bytes, so that every piece is exactly the slice's size
+        long wanted = Math.min(allowed, slice != null ? capacity() : Math.max(1, capacity() / 2));
         if (tokens + 1e-6 < wanted) { // the epsilon absorbs rounding in the refill
           schedule(ctx, (long) Math.ceil((wanted - tokens) * 1e9 / bandwidth.amount()));
           return;

@@ -87,8 +87,8 @@ class FaultsIT {
         received += n;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      // the first quarter of a second's bytes leave at once, in the bucket the connection starts with
-      long paced = total - rate / 4;
+      // the bucket the connection starts with leaves at once
+      long paced = total - rate / TcpFaultHandler.BANDWIDTH_BURSTS_PER_SECOND;
       assertThat(paced / seconds).as("bytes per second over %.1f s", seconds).isBetween(rate * 0.9, rate * 1.1);
     }
   }

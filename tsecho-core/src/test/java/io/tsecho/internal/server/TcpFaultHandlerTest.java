@@ -94,13 +94,31 @@ class TcpFaultHandlerTest {
     open("slice:10");
     send("0123456789abcdefghijklmnopqrstuvwxyz\n");
     String reply = P + "0123456789abcdefghijklmnopqrstuvwxyz\n";
+    int slices = (reply.length() + 9) / 10;
     List<String> pieces = new ArrayList<>(writes());
-    for (int i = 0; i < 10 && pieces.size() * 10 < reply.length(); i++) {
+    assertThat(pieces).as("flushed at once").hasSize(1);
+    for (int ms = 1; ms < slices; ms++) {
       advance(1);
+      List<String> flushed = writes();
+      assertThat(flushed).as("flushed %d ms later", ms).hasSize(1);
+      pieces.addAll(flushed);
+    }
+    advance(1);
+    assertThat(writes()).isEmpty();
+    assertThat(String.join("", pieces)).isEqualTo(reply);
+    assertThat(pieces.subList(0, slices - 1)).allSatisfy(p -> assertThat(p).hasSize(10));
+  }
+
+  @Test
+  void sliceAndBandwidthTogetherStillSendWholeSlices() {
+    open("bandwidth:1000", "slice:200"); // a bucket of 250 bytes
+    send("x".repeat(599) + "\n"); // a reply of 27 + 600 bytes
+    List<String> pieces = new ArrayList<>(writes());
+    for (int ms = 0; ms < 1000; ms += 10) {
+      advance(10);
       pieces.addAll(writes());
     }
-    assertThat(String.join("", pieces)).isEqualTo(reply);
-    assertThat(pieces).hasSize((reply.length() + 9) / 10).allSatisfy(p -> assertThat(p.length()).isLessThanOrEqualTo(10));
+    assertThat(pieces.stream().map(String::length).toList()).containsExactly(200, 200, 200, 27);
   }
 
   @Test
