@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the shared performance harness against the C reference server and tsecho back to back, in
-# one sitting, and writes the table of ratios that bench/RESULTS.md quotes; then the TLS rows,
+# Runs the shared performance harness against the C reference server and tsecho in turns, in one
+# sitting, and writes the table of ratios that bench/RESULTS.md quotes; then the TLS rows,
 # tsecho over TLS 1.3 against HAProxy terminating TLS in front of the C server (bench/tls.sh). Not
 # part of ./mvnw verify: it pins processes to cores 0 and 1 and takes about 18 minutes (--quick:
 # about 5; --no-tls: 10).
