@@ -34,6 +34,7 @@ import io.tsecho.config.TlsSettings;
 import io.tsecho.config.Transport;
 import io.tsecho.internal.metrics.ServerMetrics;
 import io.tsecho.internal.tls.TlsIdentity;
+import io.tsecho.testing.Await;
 import io.tsecho.testing.TestPki;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +59,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -188,23 +188,13 @@ class TlsServerIT {
     }
   }
 
-  private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
-  }
-
   private List<String> logged() {
     return logLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
-  private String closeLine() throws InterruptedException {
-    assertThat(eventually(() -> logged().stream().anyMatch(l -> l.startsWith("closed ")))).isTrue();
+  private String closeLine() throws Exception {
+    Await.until("the connection's closed line is logged",
+        () -> logged().stream().anyMatch(l -> l.startsWith("closed ")));
     return logged().stream().filter(l -> l.startsWith("closed ")).findFirst().orElseThrow();
   }
 
@@ -298,7 +288,7 @@ class TlsServerIT {
     assertThat(exchangeOrNull(client(serverCa.certificate(), mallory), port)).as("another CA's").isNull();
     assertThat(payload(exchangeOrNull(client(serverCa.certificate(), bob), port))).isEqualTo("who\n");
 
-    assertThat(eventually(() -> refusals.tlsHandshake.get() == 2)).isTrue();
+    Await.until("two failed handshakes are counted", () -> refusals.tlsHandshake.get() == 2);
     assertThat(refusals.handshakesOk.get()).isEqualTo(1);
     assertThat(logged()).contains("1 TLS handshakes failed in the last 10 s (latest: from 127.0.0.1:"
         + logged().stream().filter(l -> l.contains("handshakes failed")).findFirst().orElseThrow()
@@ -329,7 +319,7 @@ class TlsServerIT {
     try (Socket silent = new Socket()) {
       silent.setSoTimeout(20_000);
       silent.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      assertThat(eventually(() -> server.openConnections() == 1)).isTrue();
+      Await.until("one connection is open", () -> server.openConnections() == 1);
 
       server.close();
 
@@ -358,10 +348,10 @@ class TlsServerIT {
       readUntilClosed(plain.getInputStream());
     }
     String labels = "{address=\"127.0.0.1:" + port + "\",protocol=\"tls\",result=\"%s\",service=\"stamp\"} %s\n";
-    assertThat(eventually(() -> scrape(metrics).contains("tsecho_tls_handshakes_total" + labels.formatted("failed", "1.0"))))
-        .as(scrape(metrics)).isTrue();
+    Await.until("the failed handshake is counted in /metrics",
+        () -> scrape(metrics).contains("tsecho_tls_handshakes_total" + labels.formatted("failed", "1.0")));
     try (Socket silent = new Socket("127.0.0.1", port)) {
-      assertThat(eventually(() -> server.openConnections() == 1)).isTrue();
+      Await.until("one connection is open", () -> server.openConnections() == 1);
       server.close();
     }
     assertThat(scrape(metrics)).contains("tsecho_tls_handshakes_total" + labels.formatted("succeeded", "1.0"),
@@ -387,7 +377,7 @@ class TlsServerIT {
       byte[] answer = readUntilClosed(plain.getInputStream());
       assertThat(new String(answer, ISO_8859_1)).doesNotContain("hello");
     }
-    assertThat(eventually(() -> refusals.tlsHandshake.get() == 1)).isTrue();
+    Await.until("one failed handshake is counted", () -> refusals.tlsHandshake.get() == 1);
   }
 
   /** What arrives until the peer closes or resets. */
@@ -497,8 +487,8 @@ class TlsServerIT {
       assertThat(written.get()).as("it stopped long before the end").isLessThan((long) lines * line.length / 2);
       // a stall can also be a starved thread: wait for the queue to reach the bound, then check it held
       ConnectionStats stats = server.connectionStats();
-      assertThat(eventually(() -> stats.peakQueuedPerConnection() > TsechoServer.WATER_MARK.high()))
-          .as("the client did push against the bound").isTrue();
+      Await.until("the client pushed its replies past the high water mark",
+          () -> stats.peakQueuedPerConnection() > TsechoServer.WATER_MARK.high());
       assertThat(stats.peakQueuedPerConnection()).isLessThanOrEqualTo(QUEUED_BOUND);
 
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
@@ -508,7 +498,7 @@ class TlsServerIT {
       writer.get(10, TimeUnit.SECONDS);
       assertThat(server.connectionStats().peakQueuedPerConnection()).isLessThanOrEqualTo(QUEUED_BOUND);
     }
-    assertThat(eventually(() -> server.bufferBudget().used() == 0)).isTrue();
+    Await.until("the buffer budget is empty again", () -> server.bufferBudget().used() == 0);
   }
 
   /** Closed at once, without waiting for a close_notify that would queue behind replies never read (and a warning). */
@@ -545,10 +535,11 @@ class TlsServerIT {
         }
         return null;
       });
-      assertThat(eventually(() -> server.connectionStats().closed(CloseReason.WRITE_TIMEOUT) == 1)).isTrue();
-      assertThat(eventually(writer::isDone)).as("the writer sees the connection go").isTrue();
+      Await.until("the close for the write time-out is counted",
+          () -> server.connectionStats().closed(CloseReason.WRITE_TIMEOUT) == 1);
+      Await.until("the writer sees the connection go", writer::isDone);
     }
-    assertThat(eventually(() -> server.bufferBudget().used() == 0)).isTrue();
+    Await.until("the buffer budget is empty again", () -> server.bufferBudget().used() == 0);
     assertThat(closeLine()).endsWith("reason=write timeout");
   }
 

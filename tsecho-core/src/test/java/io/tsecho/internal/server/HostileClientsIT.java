@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,18 +58,6 @@ class HostileClientsIT {
     s.setSoTimeout(20_000);
     s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
     return s;
-  }
-
-  /** Polls, at most {@code seconds}, until the condition holds. */
-  private static boolean eventually(int seconds, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
   }
 
   /** Waits, at most 20 s, until a counter stops moving for a while: a blocked writer. */
@@ -176,7 +163,7 @@ class HostileClientsIT {
       long peak = server.server().connectionStats().peakQueuedPerConnection();
       assertThat(peak).as("the clients did push against the bound").isGreaterThan(TsechoServer.WATER_MARK.high());
       assertThat(peak).isLessThanOrEqualTo(QUEUED_BOUND);
-      assertThat(eventually(10, () -> server.server().bufferBudget().used() == 0)).isTrue();
+      Await.until("the buffer budget is empty again", () -> server.server().bufferBudget().used() == 0);
     }
   }
 
@@ -247,8 +234,9 @@ class HostileClientsIT {
       assertThat(refused).isEqualTo(clients - answered);
       // a refused client reads its error line before the server has counted its close: wait for every one
       int refusedClients = refused;
-      Await.until(refused + " closes for the buffer limit", () -> stats.closed(CloseReason.BUFFER_LIMIT) == refusedClients);
-      assertThat(eventually(10, () -> held.used() == 0)).isTrue();
+      Await.until(refused + " closes for the buffer limit",
+          () -> stats.closed(CloseReason.BUFFER_LIMIT) == refusedClients);
+      Await.until("the buffer budget is empty again", () -> held.used() == 0);
     }
   }
 
@@ -263,7 +251,8 @@ class HostileClientsIT {
       assertThat(Replies.readToEnd(s)).isEqualTo("tsecho error: line not finished within 1s; closing\n");
       assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
       s.close();
-      assertThat(eventually(10, () -> server.server().connectionStats().closed(CloseReason.LINE_TIMEOUT) == 1)).isTrue();
+      Await.until("the close for the line time-out is counted",
+          () -> server.server().connectionStats().closed(CloseReason.LINE_TIMEOUT) == 1);
     }
   }
 
@@ -296,9 +285,9 @@ class HostileClientsIT {
       byte[] chunk = ("w".repeat(99) + "\n").repeat(100).getBytes(ISO_8859_1);
       Future<?> writer = writeAll(s, chunk, 10_000, new AtomicLong());
       ConnectionStats stats = server.server().connectionStats();
-      assertThat(eventually(20, () -> stats.closed(CloseReason.WRITE_TIMEOUT) == 1)).isTrue();
-      assertThat(eventually(10, () -> server.server().bufferBudget().used() == 0)).isTrue();
-      assertThat(eventually(10, writer::isDone)).as("the writer sees the connection go").isTrue();
+      Await.until("the close for the write time-out is counted", () -> stats.closed(CloseReason.WRITE_TIMEOUT) == 1);
+      Await.until("the buffer budget is empty again", () -> server.server().bufferBudget().used() == 0);
+      Await.until("the writer sees the connection go", writer::isDone);
     }
   }
 

@@ -10,6 +10,7 @@ import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
 import io.tsecho.protocol.Rfc868;
+import io.tsecho.testing.Await;
 import io.tsecho.testing.Loopback;
 import io.tsecho.testing.TestServer;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,17 +77,6 @@ class UdpAndServicesIT {
 
   private static String exchange(String loopback, int port, String payload) throws Exception {
     return exchange(new InetSocketAddress(InetAddress.getByName(loopback), 0), loopback, port, payload);
-  }
-
-  /** Waits for a server counter to reach what the test caused; the deadline only bounds a failure. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLY_WAIT_MS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("still waiting after " + REPLY_WAIT_MS + " ms for " + what);
-      }
-      Thread.sleep(1);
-    }
   }
 
   @ParameterizedTest
@@ -169,7 +158,7 @@ class UdpAndServicesIT {
         from.setSoTimeout(REPLY_WAIT_MS);
         send(from, Loopback.IPV4, server.port(), "flood " + i);
         int sent = i + 1;
-        await("datagram " + i + " to be answered or dropped",
+        Await.until("datagram " + i + " is answered or dropped",
             () -> drops.replies() + drops.count(UdpDrops.Reason.SOURCE_RATE) == sent);
         if (drops.replies() > answered.size()) {
           assertThat(payload(receive(from))).isEqualTo("flood " + i);
@@ -194,7 +183,7 @@ class UdpAndServicesIT {
         DatagramSocket low = bindLowPort()) {
       UdpDrops drops = server.server().udpDrops();
       send(low, Loopback.IPV4, server.port(), "loop me");
-      await("the datagram from port " + low.getLocalPort() + " to be dropped",
+      Await.until("the datagram from port " + low.getLocalPort() + " is dropped",
           () -> drops.count(UdpDrops.Reason.LOW_PORT) == 1);
       assertThat(drops.replies()).isZero();
       assertThat(exchange(Loopback.IPV4, server.port(), "fine")).isEqualTo("fine");

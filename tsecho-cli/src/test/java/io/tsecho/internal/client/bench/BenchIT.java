@@ -3,9 +3,7 @@ package io.tsecho.internal.client.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netty.channel.uring.IoUring;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
@@ -120,7 +118,7 @@ class BenchIT {
   /** The README recommends io_uring for heavy loads: the same counts, pacing and refusal as with epoll. */
   @Test
   void overIoUringEveryRequestIsAnsweredPacedRunsKeepTheirCountAndARefusalIsNamedAlike() throws Exception {
-    assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+    TestServer.assumeAvailable(Transport.IO_URING);
     assertThat(benchOk("--transport", "io_uring", "-n", "10000", "-c", "4", "-d", "8", "--warmup", "0", "--json"))
         .contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
         .contains("\"latency\":{\"count\":10000,")
