@@ -114,17 +114,21 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 sleep 0.5
+# One tsecho bench run on core 1, as a load-generator line labelled NAME|CONFIG|RUN; more options follow.
+bench_turn() {
+  local label="$1"
+  shift
+  taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
+    --threads 1 --json "$@" | python3 "$root/bench/summarize.py" --from-bench "$label" >> "$out/client.jsonl"
+}
 for cfg in 100x16 1x1; do
   c="${cfg%x*}"; d="${cfg#*x}"
   for i in $(seq 1 "$RUNS"); do
     taskset -c 1 "$perf/ref/loadgen" -p "$port" -c "$c" -d "$d" -s 64 -t "$SECS" -w 1 --expect ts \
       --label "loadgen|$cfg|$i" >> "$out/client.jsonl"
-    taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
-      --threads 1 --json | python3 "$root/bench/summarize.py" --from-bench "tsecho-bench|$cfg|$i" >> "$out/client.jsonl"
+    bench_turn "tsecho-bench|$cfg|$i"
     if $io_uring; then
-      taskset -c 1 "$tsecho" bench 127.0.0.1 "$port" -c "$c" -d "$d" --size 64 -t "${SECS}s" --warmup 3s \
-        --threads 1 --transport io_uring --json \
-        | python3 "$root/bench/summarize.py" --from-bench "tsecho-bench-io_uring|$cfg|$i" >> "$out/client.jsonl"
+      bench_turn "tsecho-bench-io_uring|$cfg|$i" --transport io_uring
     fi
   done
 done
