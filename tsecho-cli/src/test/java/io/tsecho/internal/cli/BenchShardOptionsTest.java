@@ -69,7 +69,7 @@ class BenchShardOptionsTest {
         START.toEpochMilli())) {
       log.interval(new Interval(1, true, h, LatencySummary.newNanosHistogram(), LatencySummary.newNanosHistogram(),
           0), false);
-      log.finish(new BenchReport("127.0.0.1:21566", "tcp", "stamp", 2, 1, size, 0, Duration.ofSeconds(1), 1000,
+      log.finish(new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 2, 1, size, 0, Duration.ofSeconds(1), 1000,
           1000L * size, 1000L * (size + 27), 0, 0, 0, 0, 0, 0, LatencySummary.of(h), null, false, Map.of()));
     }
     return file;
@@ -79,7 +79,7 @@ class BenchShardOptionsTest {
   void mergePrintsTheReportOfTheWholeRun() throws Exception {
     assertThat(run("bench", "merge", log(0, 2, 64).toString(), log(1, 2, 64).toString())).isZero();
     assertThat(out.toString()).isEqualTo(String.join("\n",
-        "tsecho bench 127.0.0.1:21566 over tcp (stamp): 4 connection(s) x 1 in flight, 64-byte requests, closed loop",
+        "tsecho bench 127.0.0.1:21566 over tcp (stamp, epoll): 4 connection(s) x 1 in flight, 64-byte requests, closed loop",
         "2000 requests in 1.000 s: 2000 requests/s, 0.13 MB/s out, 0.18 MB/s in",
         "latency p50 100.0  p90 200.1  p99 200.1  p99.9 200.1  p99.99 200.1  max 200.1 µs",
         "errors 0: wrong 0, missing 0, extra 0, late 0; connections failed 0, lost 0", ""));
@@ -91,7 +91,7 @@ class BenchShardOptionsTest {
     Path png = dir.resolve("merged.png");
     assertThat(run("bench", "merge", "--json", "--plot", png.toString(), log(0, 2, 64).toString(),
         log(1, 2, 64).toString())).isZero();
-    assertThat(out.toString()).startsWith("{\"target\":\"127.0.0.1:21566\"").contains("\"requests\":2000")
+    assertThat(out.toString()).startsWith("{\"target\":\"127.0.0.1:21566\",\"protocol\":\"tcp\",\"transport\":\"epoll\",").contains("\"requests\":2000")
         .contains("\"ok\":true");
     assertThat(Files.size(png)).isGreaterThan(1000);
   }

@@ -13,12 +13,14 @@ import java.util.TreeMap;
 /**
  * The figures of one load run. Latency is in microseconds; a run with any error or failed connection failed.
  *
+ * @param transport the event-loop transport that ran the load (epoll, io_uring, nio), or the
+ *     shards' transports joined by {@code +} where merged shards ran on different ones
  * @param sendLag at a fixed rate, how late the generator itself sent each request (actual minus
  *     intended send time); null for a closed loop, which has no intended times
  * @param stopped the run was stopped early (Ctrl-C): the figures are what it measured until then
  * @param instances whoami only: per server instance, {replies, connections that heard from it}
  */
-public record BenchReport(String target, String protocol, String service, int connections, int depth, int size,
+public record BenchReport(String target, String protocol, String transport, String service, int connections, int depth, int size,
     double rate, Duration measured, long requests, long bytesSent, long bytesReceived, long wrong, long missing,
     long extra, long late, int connectionsFailed, long connectionsLost, LatencySummary latency,
     LatencySummary sendLag, boolean stopped, Map<String, long[]> instances) {
@@ -53,8 +55,8 @@ public record BenchReport(String target, String protocol, String service, int co
 
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "tsecho bench %s over %s (%s): %d connection(s) x %d in flight, %d-byte requests%s",
-        target, protocol, service, connections, depth, size,
+    lines.add(String.format(Locale.ROOT, "tsecho bench %s over %s (%s, %s): %d connection(s) x %d in flight, %d-byte requests%s",
+        target, protocol, service, transport, connections, depth, size,
         rate > 0 ? String.format(Locale.ROOT, ", %.0f requests/s scheduled", rate) : ", closed loop"));
     lines.add(String.format(Locale.ROOT, "%d requests in %.3f s: %.0f requests/s, %.2f MB/s out, %.2f MB/s in%s",
         requests, seconds(), requestsPerSecond(), bytesSent / seconds() / 1e6, bytesReceived / seconds() / 1e6,
@@ -99,7 +101,8 @@ public record BenchReport(String target, String protocol, String service, int co
   }
 
   public String json() {
-    Json json = new Json().put("target", target).put("protocol", protocol).put("service", service)
+    Json json = new Json().put("target", target).put("protocol", protocol).put("transport", transport)
+        .put("service", service)
         .put("connections", connections).put("depth", depth).put("size", size).put("rate", rate)
         .put("measured_s", seconds()).put("requests", requests).put("requests_per_s", requestsPerSecond())
         .put("bytes_sent", bytesSent).put("bytes_received", bytesReceived)

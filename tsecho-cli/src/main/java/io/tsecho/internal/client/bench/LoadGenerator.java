@@ -212,7 +212,7 @@ public final class LoadGenerator {
     boolean stoppedEarly = run.stopped() && (run.limited() || run.stoppedAtNanos() - run.measureEndNanos < 0);
     Duration measured = Duration.ofNanos(Math.max(1, measuredEnd(run, last, end, allFinished, stoppedEarly)
         - run.measureStartNanos));
-    return new BenchReport(target, options.udp() ? "udp" : "tcp", options.service().cliName(), options.connections(),
+    return new BenchReport(target, options.udp() ? "udp" : "tcp", transport.name(), options.service().cliName(), options.connections(),
         options.depth(), options.size(), options.rate(), measured, counts.ok(), counts.bytesSent(),
         counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
         counts.connectionsLost(), LatencySummary.of(total),

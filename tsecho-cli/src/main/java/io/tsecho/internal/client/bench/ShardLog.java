@@ -65,6 +65,7 @@ public final class ShardLog implements AutoCloseable {
   /** Writes the run's counts after its histograms, which marks the log complete. */
   public void finish(BenchReport report) {
     result("target-address", report.target());
+    result("transport", report.transport());
     result("measured-ns", Long.toString(report.measured().toNanos()));
     result("requests", Long.toString(report.requests()));
     result("bytes-sent", Long.toString(report.bytesSent()));

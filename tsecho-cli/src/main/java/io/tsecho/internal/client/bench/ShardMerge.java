@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -81,17 +82,17 @@ public final class ShardMerge {
       lost += log.result("connections-lost");
       stopped |= Boolean.parseBoolean(log.results().get("stopped"));
     }
-    return new Merged(report(logs.get(0), measured, requests, sent, received, wrong, missing, extra, late, failed,
+    return new Merged(report(logs.get(0), transports(logs), measured, requests, sent, received, wrong, missing, extra, late, failed,
         lost, latency, sendLag, stopped, instances), latency, intervals, logs.size());
   }
 
-  private static BenchReport report(ShardLogFile first, long measured, long requests, long sent, long received,
+  private static BenchReport report(ShardLogFile first, String transport, long measured, long requests, long sent, long received,
       long wrong, long missing, long extra, long late, long failed, long lost, Histogram latency, Histogram sendLag,
       boolean stopped, Map<String, long[]> instances) {
     try {
       double rate = Double.parseDouble(first.setting("rate"));
       return new BenchReport(first.results().getOrDefault("target-address", first.setting("target")),
-          first.setting("protocol"), first.setting("service"), Integer.parseInt(first.setting("connections")),
+          first.setting("protocol"), transport, first.setting("service"), Integer.parseInt(first.setting("connections")),
           Integer.parseInt(first.setting("depth")), Integer.parseInt(first.setting("size")), rate,
           Duration.ofNanos(measured), requests, sent, received, wrong, missing, extra, late, (int) failed, lost,
           LatencySummary.of(latency), rate > 0 ? LatencySummary.of(sendLag) : null, stopped, instances);
@@ -99,6 +100,12 @@ public final class ShardMerge {
       throw new IllegalArgumentException("bench merge: " + first.file() + ": a setting is not a number ("
           + e.getMessage() + ")");
     }
+  }
+
+  /** The shards' transports, each once in shard order: shards on different machines may resolve auto differently. */
+  private static String transports(List<ShardLogFile> logs) {
+    return logs.stream().map(log -> log.results().getOrDefault("transport", "unknown")).distinct()
+        .collect(Collectors.joining("+"));
   }
 
   private static void add(Histogram into, Histogram from, ShardLogFile log) {

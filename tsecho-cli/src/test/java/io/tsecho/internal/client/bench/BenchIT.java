@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.netty.channel.epoll.Epoll;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
@@ -84,6 +85,7 @@ class BenchIT {
   @Test
   void exactlyTheRequestedNumberOfRequestsAllAnswered() throws Exception {
     assertThat(benchOk("-n", "10000", "-c", "4", "-d", "8", "--warmup", "0", "--json"))
+        .contains("\"transport\":\"" + (Epoll.isAvailable() ? "epoll" : "nio") + "\",")
         .contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
         .contains("\"latency\":{\"count\":10000,")
         .contains("\"errors\":{\"total\":0,\"wrong\":0,\"missing\":0,\"extra\":0,\"late\":0}")
@@ -105,6 +107,11 @@ class BenchIT {
           "--warmup", "0", "--json");
       assertThat(code).as(err.toString()).isZero();
       assertThat(out.toString()).contains("\"requests\":3000,").contains("\"ok\":true");
+      out.getBuffer().setLength(0);
+      assertThat(bench("127.0.0.1", String.valueOf(server.port()), "--udp", "--transport", "nio", "-n", "300", "-c",
+          "3", "--warmup", "0", "--json")).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("\"transport\":\"nio\",").contains("\"requests\":300,")
+          .contains("\"ok\":true");
     }
   }
 
@@ -120,13 +127,14 @@ class BenchIT {
   void overIoUringEveryRequestIsAnsweredPacedRunsKeepTheirCountAndARefusalIsNamedAlike() throws Exception {
     TestServer.assumeAvailable(Transport.IO_URING);
     assertThat(benchOk("--transport", "io_uring", "-n", "10000", "-c", "4", "-d", "8", "--warmup", "0", "--json"))
-        .contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
+        .contains("\"transport\":\"io_uring\",").contains("\"requests\":10000,").contains("\"bytes_sent\":640000,")
         .contains("\"latency\":{\"count\":10000,")
         .contains("\"errors\":{\"total\":0,\"wrong\":0,\"missing\":0,\"extra\":0,\"late\":0}")
         .contains("\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":true");
     out.getBuffer().setLength(0);
     assertThat(benchOk("--transport", "io_uring", "--rate", "2000", "-n", "1000", "-c", "2", "--warmup", "0", "--json"))
-        .contains("\"requests\":1000,").contains("\"send_lag\":{\"count\":1000,").contains("\"ok\":true");
+        .contains("\"transport\":\"io_uring\",").contains("\"requests\":1000,")
+        .contains("\"send_lag\":{\"count\":1000,").contains("\"ok\":true");
     err.getBuffer().setLength(0); // a paced run on a loaded machine may have warned that it sent late
     try (Socket refusing = Loopback.refusingPort()) {
       int port = refusing.getLocalPort();

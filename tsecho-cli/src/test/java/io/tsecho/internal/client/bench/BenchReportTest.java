@@ -15,7 +15,7 @@ class BenchReportTest {
   }
 
   private static BenchReport report(LatencySummary latency, LatencySummary sendLag, boolean stopped) {
-    return new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, sendLag == null ? 0 : 20000,
+    return new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, sendLag == null ? 0 : 20000,
         Duration.ofSeconds(2), 40000, 2_560_000, 3_640_000, 0, 0, 0, 0, 0, 0, latency, sendLag, stopped, Map.of());
   }
 
@@ -24,7 +24,7 @@ class BenchReportTest {
     BenchReport late = report(micros(40, 100), micros(5, 10.5), false);
     assertThat(late.generatorLate()).isTrue();
     assertThat(late.lines()).containsExactly(
-        "tsecho bench 127.0.0.1:21566 over tcp (stamp): 20 connection(s) x 1 in flight, 64-byte requests,"
+        "tsecho bench 127.0.0.1:21566 over tcp (stamp, epoll): 20 connection(s) x 1 in flight, 64-byte requests,"
             + " 20000 requests/s scheduled",
         "40000 requests in 2.000 s: 20000 requests/s, 1.28 MB/s out, 1.82 MB/s in",
         "latency (from intended send time) p50 40.0  p90 40.0  p99 100.0  p99.9 100.0  p99.99 100.0  max 100.0 µs",
@@ -56,7 +56,7 @@ class BenchReportTest {
   @Test
   void everyKindOfErrorCountsOnceAndAnyErrorOrConnectionFailureFailsTheRun() {
     LatencySummary l = micros(40, 100);
-    BenchReport errors = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0, Duration.ofSeconds(2), 40000,
+    BenchReport errors = new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, 0, Duration.ofSeconds(2), 40000,
         0, 0, 1, 20, 300, 4000, 0, 0, l, null, false, Map.of());
     assertThat(errors.errors()).isEqualTo(4321);
     assertThat(errors.failed()).isTrue();
@@ -65,11 +65,11 @@ class BenchReportTest {
     assertThat(errors.json()).contains("\"errors\":{\"total\":4321,\"wrong\":1,\"missing\":20,\"extra\":300,"
         + "\"late\":4000},\"connections_failed\":0,\"connections_lost\":0,\"stopped\":false,\"ok\":false}");
 
-    BenchReport failedConnection = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0,
+    BenchReport failedConnection = new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, 0,
         Duration.ofSeconds(2), 40000, 0, 0, 0, 0, 0, 0, 1, 0, l, null, false, Map.of());
     assertThat(failedConnection.errors()).isZero();
     assertThat(failedConnection.failed()).isTrue();
-    BenchReport lostConnection = new BenchReport("127.0.0.1:21566", "tcp", "stamp", 20, 1, 64, 0,
+    BenchReport lostConnection = new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, 0,
         Duration.ofSeconds(2), 40000, 0, 0, 0, 0, 0, 0, 0, 1, l, null, false, Map.of());
     assertThat(lostConnection.failed()).isTrue();
     assertThat(report(l, null, false).failed()).isFalse();
@@ -80,7 +80,7 @@ class BenchReportTest {
     Map<String, long[]> instances = new HashMap<>();
     instances.put("pod-b", new long[] {300, 1});
     instances.put("pod-a", new long[] {100, 3});
-    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "whoami", 4, 1, 64, 0, Duration.ofSeconds(1), 400,
+    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "epoll", "whoami", 4, 1, 64, 0, Duration.ofSeconds(1), 400,
         0, 0, 0, 0, 0, 0, 0, 0, micros(40, 100), null, false, instances);
     assertThat(r.spread()).isEqualTo(3.0);
     assertThat(r.lines().subList(4, 7)).containsExactly(
@@ -95,7 +95,7 @@ class BenchReportTest {
   @Test
   void anInstanceWithoutRepliesOrConnectionsHasNoShareAndNoSpread() {
     Map<String, long[]> instances = Map.of("pod-a", new long[] {0, 0});
-    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "whoami", 1, 1, 64, 0, Duration.ofSeconds(1), 0,
+    BenchReport r = new BenchReport("10.0.0.1:21566", "tcp", "epoll", "whoami", 1, 1, 64, 0, Duration.ofSeconds(1), 0,
         0, 0, 0, 0, 0, 0, 0, 0, micros(0, 0), null, false, instances);
     assertThat(r.spread()).isZero();
     assertThat(r.lines()).contains("instance pod-a: 0 replies (0.0%), 0 connection(s) (0.0%)",

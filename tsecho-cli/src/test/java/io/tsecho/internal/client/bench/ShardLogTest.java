@@ -40,7 +40,7 @@ class ShardLogTest {
 
   private static BenchReport report(Map<String, long[]> instances) {
     Histogram h = histogram(700);
-    return new BenchReport("10.0.0.1:21566", "tcp", "whoami", 10, 2, 64, 2000, Duration.ofMillis(1_500), 1, 2, 3, 4,
+    return new BenchReport("10.0.0.1:21566", "tcp", "epoll", "whoami", 10, 2, 64, 2000, Duration.ofMillis(1_500), 1, 2, 3, 4,
         5, 6, 7, 8, 9, LatencySummary.of(h), LatencySummary.of(h), true, instances);
   }
 
@@ -89,6 +89,7 @@ class ShardLogTest {
     List<String> lines = Files.readAllLines(write(false, instances), UTF_8);
     assertThat(lines.subList(7, lines.size())).containsExactly(
         "#tsecho-result target-address=10.0.0.1:21566",
+        "#tsecho-result transport=epoll",
         "#tsecho-result measured-ns=1500000000",
         "#tsecho-result requests=1",
         "#tsecho-result bytes-sent=2",

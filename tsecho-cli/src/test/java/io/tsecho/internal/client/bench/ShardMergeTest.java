@@ -79,9 +79,12 @@ class ShardMergeTest {
     return new Interval(1, measuring, latency, LatencySummary.newNanosHistogram(), lag, 0);
   }
 
-  /** A shard's counts: every count differs from shard to shard so that a sum cannot pass by chance. */
+  /**
+   * A shard's counts: every count differs from shard to shard so that a sum cannot pass by chance.
+   * Shard 2 ran on io_uring, the others on epoll.
+   */
   private static BenchReport report(long requests, int index, Duration measured) {
-    return new BenchReport("10.0.0.1:21566", "tcp", "whoami", 10, 2, 64, 0, measured, requests, 64 * requests,
+    return new BenchReport("10.0.0.1:21566", "tcp", index == 2 ? "io_uring" : "epoll", "whoami", 10, 2, 64, 0, measured, requests, 64 * requests,
         80 * requests, index, 10L * index, 100L * index, 1000L * index, index, 7L * index,
         LatencySummary.of(LatencySummary.newNanosHistogram()), null, false,
         Map.of("pod-" + index, new long[] {requests, 3}, "pod-shared", new long[] {1, 1}));
@@ -126,7 +129,8 @@ class ShardMergeTest {
     assertThat(report.instances().keySet()).containsExactly("pod-0", "pod-1", "pod-2", "pod-shared");
     assertThat(report.instances().get("pod-shared")).containsExactly(3, 3);
     assertThat(report.lines().get(0)).isEqualTo(
-        "tsecho bench 10.0.0.1:21566 over tcp (whoami): 30 connection(s) x 2 in flight, 64-byte requests, closed loop");
+        "tsecho bench 10.0.0.1:21566 over tcp (whoami, epoll+io_uring): 30 connection(s) x 2 in flight, 64-byte"
+            + " requests, closed loop");
   }
 
   @Test
@@ -143,6 +147,7 @@ class ShardMergeTest {
     assertThat(report.latency()).isEqualTo(LatencySummary.of(all));
     assertThat(report.sendLag()).isEqualTo(LatencySummary.of(allLag));
     assertThat(report.rate()).isEqualTo(3000);
+    assertThat(report.transport()).as("both shards ran on epoll").isEqualTo("epoll");
   }
 
   @Test
