@@ -5,15 +5,17 @@
 # part of ./mvnw verify: it pins processes to cores 0 and 1 and takes about 18 minutes (--quick:
 # about 5; --no-tls: 10).
 #
-# The servers take turns: each round runs every configuration once against the C server, then
-# tsecho, then (where io_uring loads) tsecho with --transport io_uring, so that the host's drift
-# within a sitting falls on all of them alike; medians are over the rounds.
+# The servers take turns: in each round, each configuration runs once against the C server, then
+# tsecho, then (where io_uring loads) tsecho with --transport io_uring, each started afresh and
+# pre-warmed alike, so that the host's drift within a sitting falls on all of them within seconds
+# of each other; medians are over the rounds.
 #
 # usage: bench/compare.sh [--quick] [--admin] [--no-tls] [--no-io-uring]
 #   --admin     run tsecho with its admin endpoint on (--admin 127.0.0.1:0): metrics counted on the
 #               hot path, to compare with a run without it
 #   --no-tls    leave out the TLS rows (they need haproxy and openssl)
-#   --no-io-uring  leave out the io_uring rows (left out anyway where io_uring does not load)
+#   --no-io-uring  leave out the io_uring rows, and run bench on epoll (left out anyway, and bench
+#               on epoll, where io_uring does not load)
 #   PERF_DIR    the harness: ref/ref-epoll-ts, ref/loadgen, compare.sh, mem_idle.sh, table.py
 #               (default: ../shared/perf beside this checkout). It is copied and built under
 #               bench/results/<stamp>/perf, so the original is only read.
@@ -78,22 +80,27 @@ cat "$out/machine.txt" >&2
 configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
 export OUT="$out/load.jsonl"
 (( RUNS >= 1 && RUNS <= 20 )) || { echo "compare: RUNS must be 1..20" >&2; exit 2; }
-# One run of the harness; the server's log of each round is kept (the harness starts it afresh).
+# One run of the harness on one configuration, against a server it starts afresh and pre-warms with
+# 100 x 16 for 3 s, as every sitting before did; the server's log is kept.
 turn() {
-  local name="$1" round="$2"
-  shift 2
-  RUNS=1 "$perf/compare.sh" -n "$name" "$@"
-  mv "$out/server-$name.log" "$out/server-$name.round$round.log" 2> /dev/null || true
+  local name="$1" round="$2" cfg="$3"
+  shift 3
+  RUNS=1 "$perf/compare.sh" -n "$name" -c "$cfg" -P 100x16 -e ts "$@"
+  mv "$out/server-$name.log" "$out/server-$name.round$round.${cfg//[^A-Za-z0-9_.-]/_}.log" 2> /dev/null || true
 }
 for round in $(seq 1 "$RUNS"); do
   echo "round $round of $RUNS" >&2
-  turn c-ref "$round" -c "$configs" -e ts -- "$perf/ref/ref-epoll-ts" -p {PORT}
-  turn tsecho "$round" -c "$configs" -e ts -- \
-    "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
-  if $io_uring; then # TCP only: its UDP costs more CPU per message than epoll's (bench/RESULTS.md)
-    turn tsecho-io_uring "$round" -c "100x16 1000x1" -e ts -- \
-      "$tsecho" serve --port {PORT} --transport io_uring --backlog 4096 -q ${admin[@]+"${admin[@]}"}
-  fi
+  for cfg in $configs; do
+    turn c-ref "$round" "$cfg" -- "$perf/ref/ref-epoll-ts" -p {PORT}
+    turn tsecho "$round" "$cfg" -- \
+      "$tsecho" serve --port {PORT} --udp --udp-rate 0 --udp-budget 0 --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+    # TCP with many connections only: its UDP, and one connection on a shared core, cost more CPU
+    # per message than epoll's (bench/RESULTS.md)
+    if $io_uring && [[ "$cfg" == 100x16 || "$cfg" == 1000x1 ]]; then
+      turn tsecho-io_uring "$round" "$cfg" -- \
+        "$tsecho" serve --port {PORT} --transport io_uring --backlog 4096 -q ${admin[@]+"${admin[@]}"}
+    fi
+  done
 done
 
 # Memory per idle connection: as the harness measures it (3 s after the last connection), and
@@ -126,9 +133,11 @@ for cfg in 100x16 1x1; do
   for i in $(seq 1 "$RUNS"); do
     taskset -c 1 "$perf/ref/loadgen" -p "$port" -c "$c" -d "$d" -s 64 -t "$SECS" -w 1 --expect ts \
       --label "loadgen|$cfg|$i" >> "$out/client.jsonl"
-    bench_turn "tsecho-bench|$cfg|$i"
     if $io_uring; then
-      bench_turn "tsecho-bench-io_uring|$cfg|$i" --transport io_uring
+      bench_turn "tsecho-bench|$cfg|$i" # auto, which takes io_uring where it loads
+      bench_turn "tsecho-bench-epoll|$cfg|$i" --transport epoll
+    else
+      bench_turn "tsecho-bench|$cfg|$i" --transport epoll
     fi
   done
 done

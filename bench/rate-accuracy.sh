@@ -9,7 +9,8 @@
 # machine's timers and wake-ups allow any generator (left out when there is no C compiler).
 # Not part of ./mvnw verify.
 #
-# usage: bench/rate-accuracy.sh [RUNS]      (RUN_SECONDS, CONNS, SHARE, WARMUP override the load)
+# usage: bench/rate-accuracy.sh [RUNS]      (RUN_SECONDS, CONNS, SHARE, WARMUP override the load;
+#                                            TRANSPORT=epoll|io_uring|nio picks bench's transport)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
@@ -40,7 +41,7 @@ fi
 
 bench() {
   taskset -c 1 ./tsecho bench 127.0.0.1 "$port" --threads 1 -c "$conns" -d 1 -t "${secs}s" --warmup "$warmup" \
-    --json "$@"
+    ${TRANSPORT:+--transport "$TRANSPORT"} --json "$@"
 }
 
 echo "server: core 0, 1 event loop; bench: core 1, 1 event loop; ${conns} connections x 1, ${secs} s a run" >&2

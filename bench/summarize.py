@@ -31,6 +31,7 @@ def medians(rows):
     out = {}
     for key, runs in groups.items():
         m = {"runs": len(runs), "errors": sum(int(r.get("errors", 0) or 0) for r in runs),
+             "transport": "+".join(sorted({r["transport"] for r in runs if r.get("transport")})),
              "all_served": all(r.get("conns_ok", r.get("conns")) == r.get("conns") for r in runs)}
         for field in ("msgs_per_s", "p50_us", "p99_us", "p999_us", "srv_cpu_us_per_msg"):
             values = [r[field] for r in runs if r.get(field) is not None]
@@ -62,7 +63,7 @@ def from_bench(label):
                       "conns_ok": report["connections"] - report["connections_failed"],
                       "msgs_per_s": report["requests_per_s"], "p50_us": latency["p50_us"],
                       "p99_us": latency["p99_us"], "p999_us": latency["p99_9_us"],
-                      "errors": report["errors"]["total"]}))
+                      "errors": report["errors"]["total"], "transport": report.get("transport")}))
 
 
 def summarize(directory):
@@ -133,10 +134,12 @@ def summarize(directory):
         s = startup[0]
         rows.append(("start to listening line, `./tsecho serve`", "—", "%.3f s" % s["median_s"],
                      "%.3f s" % s["median_s"], "≤ 0.5 s", verdict(s["median_s"], 0.5, False)))
-    for bench, how in (("tsecho-bench", ""), ("tsecho-bench-io_uring", " `--transport io_uring`")):
+    for bench, how in (("tsecho-bench", ""), ("tsecho-bench-epoll", " `--transport epoll`")):
         for config in ("100x16", "1x1"):
             b, l = client.get((bench, config)), client.get(("loadgen", config))
             if b and l:
+                if not how and b["transport"]:
+                    how = " (%s)" % b["transport"]  # what auto chose
                 load_text = config.replace("x", " × ")
                 row("`tsecho bench`%s vs C loadgen, requests/s, %s" % (how, load_text),
                     "%.0f" % l["msgs_per_s"], "%.0f" % b["msgs_per_s"], ratio(b["msgs_per_s"], l["msgs_per_s"]),

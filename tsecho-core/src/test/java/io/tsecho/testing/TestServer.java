@@ -1,5 +1,6 @@
 package io.tsecho.testing;
 
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Transport;
@@ -29,10 +30,12 @@ public final class TestServer implements AutoCloseable {
     return start(transport, b -> b);
   }
 
-  /** Skips the rest of the test, with Netty's reason, where the kernel or its sandbox refuses io_uring. */
+  /** Skips the rest of the test, with Netty's reason, where the kernel or its sandbox refuses io_uring or epoll. */
   public static void assumeAvailable(Transport transport) {
     if (transport == Transport.IO_URING) {
       Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+    } else if (transport == Transport.EPOLL) {
+      Assumptions.assumeTrue(Epoll.isAvailable(), () -> "epoll is not available here: " + Epoll.unavailabilityCause());
     }
   }
 

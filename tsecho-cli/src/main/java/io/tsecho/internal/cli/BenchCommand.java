@@ -111,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
   String service;
 
   @Option(names = "--transport", defaultValue = "auto", converter = Converters.TransportName.class, paramLabel = "NAME",
-      description = "auto, epoll, nio or io_uring (default: ${DEFAULT-VALUE}).")
+      description = "auto, epoll, nio or io_uring (default: ${DEFAULT-VALUE}: io_uring for TCP where it loads, else"
+          + " epoll where it loads, else nio).")
   Transport transport;
 
   @Mixin ConnectMixin connect;

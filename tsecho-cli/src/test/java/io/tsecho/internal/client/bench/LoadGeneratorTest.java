@@ -3,6 +3,8 @@ package io.tsecho.internal.client.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
@@ -57,6 +59,15 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void autoTakesIoUringForTcpWhereItLoadsAndEpollForUdp() {
+    String epollOrNio = Epoll.isAvailable() ? "epoll" : "nio";
+    assertThat(LoadGenerator.transport(Transport.AUTO, false).name())
+        .isEqualTo(IoUring.isAvailable() ? "io_uring" : epollOrNio);
+    assertThat(LoadGenerator.transport(Transport.AUTO, true).name()).isEqualTo(epollOrNio);
+    assertThat(LoadGenerator.transport(Transport.NIO, false).name()).isEqualTo("nio");
+  }
+
+  @Test
   void aRunOfNRequestsSharesThemOutAndCountsEveryByte() throws Exception {
     try (ReplyServer server = ReplyServer.start(0, Fault.NONE, 1)) {
       LoadGenerator generator = new LoadGenerator(stamp(server.port(), 3, 2, 7), ConnectOptions.PLAIN, () -> NOW);
@@ -65,7 +76,7 @@ class LoadGeneratorTest {
       long after = System.currentTimeMillis();
 
       assertThat(r.target()).isEqualTo("127.0.0.1:" + server.port());
-      assertThat(List.of(r.protocol(), r.service())).containsExactly("tcp", "stamp");
+      assertThat(List.of(r.protocol(), r.transport(), r.service())).containsExactly("tcp", "nio", "stamp");
       assertThat(List.of(r.connections(), r.depth(), r.size())).containsExactly(3, 2, 64);
       assertThat(r.requests()).isEqualTo(7);
       assertThat(r.bytesSent()).isEqualTo(7 * 64);
