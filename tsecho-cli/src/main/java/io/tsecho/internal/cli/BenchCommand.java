@@ -1,6 +1,5 @@
 package io.tsecho.internal.cli;
 
-import io.netty.util.ResourceLeakDetector;
 import io.tsecho.config.ServerConfig;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
@@ -48,10 +46,6 @@ import picocli.CommandLine.Spec;
           + " --hdr-log files into the report of the whole run."
     })
 final class BenchCommand implements Callable<Integer> {
-  /** Netty's leak detection level, under its name and its older one, which Netty still reads. */
-  private static final List<String> LEAK_DETECTION_LEVEL =
-      List.of("io.netty.leakDetection.level", "io.netty.leakDetectionLevel");
-
   @Spec CommandSpec spec;
 
   // Optional to picocli so that 'bench merge' needs no host; call() requires it.
@@ -153,10 +147,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean live = !json && Terminals.isInteractive() && System.getenv("CI") == null;
     ShardLog log = hdrLog == null ? null : ShardLog.create(hdrLog, ShardSettings.of(total, part, start),
         start != null ? start.toEpochMilli() : System.currentTimeMillis());
-    if (LEAK_DETECTION_LEVEL.stream().allMatch(name -> System.getProperty(name) == null)) {
-      // Netty samples one buffer in 128 for leak records, each a stack walk the measurement would pay for.
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
+    LeakDetection.offUnlessAsked();
     LoadGenerator generator = new LoadGenerator(options, connect.options(udp, null)).startAt(start);
     Signals.onTermination(generator::stop); // Ctrl-C ends the run with the report of what it measured
     BenchReport report;

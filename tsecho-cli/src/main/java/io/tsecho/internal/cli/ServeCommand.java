@@ -378,6 +378,7 @@ final class ServeCommand implements Callable<Integer> {
     if (trace) {
       LogLevels.showTrace();
     }
+    LeakDetection.offUnlessAsked();
     Health health = new Health();
     // With --admin off, none of the metrics exists: the server reports to no one.
     ServerMetrics metrics = config.admin() != null ? new ServerMetrics(config) : null;
