@@ -80,12 +80,14 @@ cat "$out/machine.txt" >&2
 configs="1x1 1x1@same 100x16 1000x1 4x16:udp"
 export OUT="$out/load.jsonl"
 (( RUNS >= 1 && RUNS <= 20 )) || { echo "compare: RUNS must be 1..20" >&2; exit 2; }
-# One run of the harness on one configuration, against a server it starts afresh and pre-warms with
-# 100 x 16 for 3 s, as every sitting before did; the server's log is kept.
+# One run of the harness on one configuration, against a server it starts afresh and pre-warms for
+# 3 s: TCP loads with 100 x 16, as every sitting before did; UDP with its own load, since a fresh
+# server's UDP path would otherwise be cold. The server's log is kept.
 turn() {
-  local name="$1" round="$2" cfg="$3"
+  local name="$1" round="$2" cfg="$3" prewarm=100x16
   shift 3
-  RUNS=1 "$perf/compare.sh" -n "$name" -c "$cfg" -P 100x16 -e ts "$@"
+  [[ "$cfg" == *:udp ]] && prewarm="$cfg"
+  RUNS=1 "$perf/compare.sh" -n "$name" -c "$cfg" -P "$prewarm" -e ts "$@"
   mv "$out/server-$name.log" "$out/server-$name.round$round.${cfg//[^A-Za-z0-9_.-]/_}.log" 2> /dev/null || true
 }
 for round in $(seq 1 "$RUNS"); do

@@ -37,8 +37,9 @@ server_flags=(
   --udp-rate 0 --udp-budget 0
   --backlog 4096
 )
-# Native Memory Tracking is what the direct-memory samples read (bench/soak/.../Sampler.java).
-server_java_opts="-XX:NativeMemoryTracking=summary"
+# Native Memory Tracking is what the direct-memory samples read (bench/soak/.../Sampler.java); the
+# leak detector, off in serve by default, samples as Netty's default does, so that a leak is reported.
+server_java_opts="-XX:NativeMemoryTracking=summary -Dio.netty.leakDetection.level=simple"
 
 # ---- The soak's own clients ----------------------------------------------------------------------------
 churn_rate=50          # one-line clients per second

@@ -134,12 +134,13 @@ def summarize(directory):
         s = startup[0]
         rows.append(("start to listening line, `./tsecho serve`", "—", "%.3f s" % s["median_s"],
                      "%.3f s" % s["median_s"], "≤ 0.5 s", verdict(s["median_s"], 0.5, False)))
-    for bench, how in (("tsecho-bench", ""), ("tsecho-bench-epoll", " `--transport epoll`")):
+    # Sittings before the tenth ran bench on epoll by default and on io_uring when asked.
+    for bench, asked in (("tsecho-bench", ""), ("tsecho-bench-epoll", " `--transport epoll`"),
+                         ("tsecho-bench-io_uring", " `--transport io_uring`")):
         for config in ("100x16", "1x1"):
             b, l = client.get((bench, config)), client.get(("loadgen", config))
             if b and l:
-                if not how and b["transport"]:
-                    how = " (%s)" % b["transport"]  # what auto chose
+                how = asked or (" (%s)" % b["transport"] if b["transport"] else "")  # what auto chose
                 load_text = config.replace("x", " × ")
                 row("`tsecho bench`%s vs C loadgen, requests/s, %s" % (how, load_text),
                     "%.0f" % l["msgs_per_s"], "%.0f" % b["msgs_per_s"], ratio(b["msgs_per_s"], l["msgs_per_s"]),

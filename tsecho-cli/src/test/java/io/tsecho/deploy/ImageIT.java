@@ -54,7 +54,8 @@ class ImageIT {
     // through /proc/self/exe).
     Files.createDirectories(rootfs.resolve("proc"));
 
-    List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--mount-proc=" + rootfs.resolve("proc"),
+    List<String> command = new ArrayList<>(List.of("env", "TSECHO_JAVA_OPTS=" + TsechoProcess.PARANOID_LEAK_DETECTION,
+        "unshare", "--mount", "--mount-proc=" + rootfs.resolve("proc"),
         "chroot", "--userspec=" + config.get("User").asString(), rootfs.toString()));
     command.addAll(strings(config.get("Entrypoint")));
     command.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--udp", "--admin", "127.0.0.1:0"));

@@ -40,7 +40,8 @@ class TarballIT {
     assertThat(lookForJava.exitCode()).as("java on the PATH: " + lookForJava.out()).isEqualTo(1);
 
     List<String> command = new ArrayList<>(List.of("/usr/bin/env", "-i", "PATH=" + tools, "HOME=" + work,
-        "HOSTNAME=tarball-test", release.resolve("bin/tsecho").toString()));
+        "HOSTNAME=tarball-test", "TSECHO_JAVA_OPTS=" + TsechoProcess.PARANOID_LEAK_DETECTION,
+        release.resolve("bin/tsecho").toString()));
     command.addAll(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--udp", "--admin", "127.0.0.1:0"));
     try (TsechoProcess server = TsechoProcess.start(command)) {
       int port = server.port();

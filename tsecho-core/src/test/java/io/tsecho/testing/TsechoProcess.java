@@ -38,7 +38,9 @@ public final class TsechoProcess implements AutoCloseable {
    * namespace with loopback alone): about the machine, not the server.
    */
   private static final Pattern NO_HARDWARE_ADDRESS = Pattern.compile("Failed to find a usable hardware address");
-  private static final List<String> SERVER_JVM_FLAGS = List.of("-ea", "-Dio.netty.leakDetection.level=paranoid");
+  /** Netty's strictest leak detection; {@code serve} turns the detector off unless a level is set. */
+  public static final String PARANOID_LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
+  private static final List<String> SERVER_JVM_FLAGS = List.of("-ea", PARANOID_LEAK_DETECTION);
 
   private final Process process;
   private final Path stderrFile;
@@ -90,7 +92,8 @@ public final class TsechoProcess implements AutoCloseable {
 
   /**
    * Starts a server by a command of the caller's (other JVM options, another main) and waits for its
-   * first listening line. Its standard input stays open: see {@link #stdin()}.
+   * first listening line; the command sets its own leak detection ({@link #PARANOID_LEAK_DETECTION}).
+   * Its standard input stays open: see {@link #stdin()}.
    */
   public static TsechoProcess start(List<String> command) throws Exception {
     Path stderr = Files.createTempFile("tsecho-serve", ".stderr");

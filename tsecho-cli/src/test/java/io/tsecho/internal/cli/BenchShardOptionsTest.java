@@ -79,7 +79,8 @@ class BenchShardOptionsTest {
   void mergePrintsTheReportOfTheWholeRun() throws Exception {
     assertThat(run("bench", "merge", log(0, 2, 64).toString(), log(1, 2, 64).toString())).isZero();
     assertThat(out.toString()).isEqualTo(String.join("\n",
-        "tsecho bench 127.0.0.1:21566 over tcp (stamp, epoll): 4 connection(s) x 1 in flight, 64-byte requests, closed loop",
+        "tsecho bench 127.0.0.1:21566 over tcp (stamp, epoll): 4 connection(s) x 1 in flight, 64-byte requests,"
+            + " closed loop",
         "2000 requests in 1.000 s: 2000 requests/s, 0.13 MB/s out, 0.18 MB/s in",
         "latency p50 100.0  p90 200.1  p99 200.1  p99.9 200.1  p99.99 200.1  max 200.1 µs",
         "errors 0: wrong 0, missing 0, extra 0, late 0; connections failed 0, lost 0", ""));
@@ -91,7 +92,9 @@ class BenchShardOptionsTest {
     Path png = dir.resolve("merged.png");
     assertThat(run("bench", "merge", "--json", "--plot", png.toString(), log(0, 2, 64).toString(),
         log(1, 2, 64).toString())).isZero();
-    assertThat(out.toString()).startsWith("{\"target\":\"127.0.0.1:21566\",\"protocol\":\"tcp\",\"transport\":\"epoll\",").contains("\"requests\":2000")
+    assertThat(out.toString())
+        .startsWith("{\"target\":\"127.0.0.1:21566\",\"protocol\":\"tcp\",\"transport\":\"epoll\",")
+        .contains("\"requests\":2000")
         .contains("\"ok\":true");
     assertThat(Files.size(png)).isGreaterThan(1000);
   }

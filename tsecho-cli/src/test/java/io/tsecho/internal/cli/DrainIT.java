@@ -102,6 +102,7 @@ class DrainIT {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xrs");
+    command.add(TsechoProcess.PARANOID_LEAK_DETECTION);
     command.add("-cp");
     command.add(jar() + java.io.File.pathSeparator + testClasses());
     command.add("io.tsecho.testing.StopOnInput");

@@ -20,9 +20,9 @@ import java.util.TreeMap;
  * @param stopped the run was stopped early (Ctrl-C): the figures are what it measured until then
  * @param instances whoami only: per server instance, {replies, connections that heard from it}
  */
-public record BenchReport(String target, String protocol, String transport, String service, int connections, int depth, int size,
-    double rate, Duration measured, long requests, long bytesSent, long bytesReceived, long wrong, long missing,
-    long extra, long late, int connectionsFailed, long connectionsLost, LatencySummary latency,
+public record BenchReport(String target, String protocol, String transport, String service, int connections,
+    int depth, int size, double rate, Duration measured, long requests, long bytesSent, long bytesReceived, long wrong,
+    long missing, long extra, long late, int connectionsFailed, long connectionsLost, LatencySummary latency,
     LatencySummary sendLag, boolean stopped, Map<String, long[]> instances) {
 
   /** Send lag beyond this share of the latency p99 means the generator, not the server, was late. */
@@ -55,7 +55,8 @@ public record BenchReport(String target, String protocol, String transport, Stri
 
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "tsecho bench %s over %s (%s, %s): %d connection(s) x %d in flight, %d-byte requests%s",
+    lines.add(String.format(Locale.ROOT,
+        "tsecho bench %s over %s (%s, %s): %d connection(s) x %d in flight, %d-byte requests%s",
         target, protocol, service, transport, connections, depth, size,
         rate > 0 ? String.format(Locale.ROOT, ", %.0f requests/s scheduled", rate) : ", closed loop"));
     lines.add(String.format(Locale.ROOT, "%d requests in %.3f s: %.0f requests/s, %.2f MB/s out, %.2f MB/s in%s",

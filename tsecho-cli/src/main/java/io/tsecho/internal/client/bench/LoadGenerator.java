@@ -131,7 +131,7 @@ public final class LoadGenerator {
 
   public BenchReport run(Consumer<Interval> everySecond) throws ClientException, InterruptedException {
     List<InetSocketAddress> addresses = Resolver.resolveAll(options.host(), options.port());
-    Transports transport = transport(options.transport(), options.udp());
+    Transports transport = Transports.resolve(choose(options.transport(), options.udp(), IoUring.isAvailable()));
     int threads = options.threads() > 0 ? options.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tsecho-bench", true),
         transport.ioHandlerFactory());
@@ -146,13 +146,10 @@ public final class LoadGenerator {
    * The transport asked for, except that {@code auto} takes io_uring for TCP where it loads: it
    * submits a loop turn's reads and writes together, and drove the C server at 100 x 16 as fast as
    * the C load generator, where epoll reached 0.67-1.00x of it. Over UDP epoll was the faster
-   * (bench/RESULTS.md), so UDP keeps the server's choice.
+   * (bench/RESULTS.md), so there {@code auto} keeps its usual meaning: epoll where it loads, else NIO.
    */
-  static Transports transport(Transport choice, boolean udp) {
-    if (choice == Transport.AUTO && !udp && IoUring.isAvailable()) {
-      return Transports.resolve(Transport.IO_URING);
-    }
-    return Transports.resolve(choice);
+  static Transport choose(Transport asked, boolean udp, boolean ioUringLoads) {
+    return asked == Transport.AUTO && !udp && ioUringLoads ? Transport.IO_URING : asked;
   }
 
   private BenchReport run(List<InetSocketAddress> addresses, Transports transport, EventLoopGroup group,
@@ -227,10 +224,10 @@ public final class LoadGenerator {
     boolean stoppedEarly = run.stopped() && (run.limited() || run.stoppedAtNanos() - run.measureEndNanos < 0);
     Duration measured = Duration.ofNanos(Math.max(1, measuredEnd(run, last, end, allFinished, stoppedEarly)
         - run.measureStartNanos));
-    return new BenchReport(target, options.udp() ? "udp" : "tcp", transport.name(), options.service().cliName(), options.connections(),
-        options.depth(), options.size(), options.rate(), measured, counts.ok(), counts.bytesSent(),
-        counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(), connected.failed,
-        counts.connectionsLost(), LatencySummary.of(total),
+    return new BenchReport(target, options.udp() ? "udp" : "tcp", transport.name(), options.service().cliName(),
+        options.connections(), options.depth(), options.size(), options.rate(), measured, counts.ok(),
+        counts.bytesSent(), counts.bytesReceived(), counts.wrong(), counts.missing(), counts.extra(), counts.late(),
+        connected.failed, counts.connectionsLost(), LatencySummary.of(total),
         options.rate() > 0 ? LatencySummary.of(totalSendLag) : null, stoppedEarly, last.instances);
   }
 

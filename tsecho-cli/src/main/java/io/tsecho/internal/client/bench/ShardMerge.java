@@ -82,18 +82,19 @@ public final class ShardMerge {
       lost += log.result("connections-lost");
       stopped |= Boolean.parseBoolean(log.results().get("stopped"));
     }
-    return new Merged(report(logs.get(0), transports(logs), measured, requests, sent, received, wrong, missing, extra, late, failed,
-        lost, latency, sendLag, stopped, instances), latency, intervals, logs.size());
+    return new Merged(report(logs.get(0), transports(logs), measured, requests, sent, received, wrong, missing, extra,
+        late, failed, lost, latency, sendLag, stopped, instances), latency, intervals, logs.size());
   }
 
-  private static BenchReport report(ShardLogFile first, String transport, long measured, long requests, long sent, long received,
-      long wrong, long missing, long extra, long late, long failed, long lost, Histogram latency, Histogram sendLag,
-      boolean stopped, Map<String, long[]> instances) {
+  private static BenchReport report(ShardLogFile first, String transport, long measured, long requests, long sent,
+      long received, long wrong, long missing, long extra, long late, long failed, long lost, Histogram latency,
+      Histogram sendLag, boolean stopped, Map<String, long[]> instances) {
     try {
       double rate = Double.parseDouble(first.setting("rate"));
       return new BenchReport(first.results().getOrDefault("target-address", first.setting("target")),
-          first.setting("protocol"), transport, first.setting("service"), Integer.parseInt(first.setting("connections")),
-          Integer.parseInt(first.setting("depth")), Integer.parseInt(first.setting("size")), rate,
+          first.setting("protocol"), transport, first.setting("service"),
+          Integer.parseInt(first.setting("connections")), Integer.parseInt(first.setting("depth")),
+          Integer.parseInt(first.setting("size")), rate,
           Duration.ofNanos(measured), requests, sent, received, wrong, missing, extra, late, (int) failed, lost,
           LatencySummary.of(latency), rate > 0 ? LatencySummary.of(sendLag) : null, stopped, instances);
     } catch (NumberFormatException e) {

@@ -56,8 +56,8 @@ class BenchReportTest {
   @Test
   void everyKindOfErrorCountsOnceAndAnyErrorOrConnectionFailureFailsTheRun() {
     LatencySummary l = micros(40, 100);
-    BenchReport errors = new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, 0, Duration.ofSeconds(2), 40000,
-        0, 0, 1, 20, 300, 4000, 0, 0, l, null, false, Map.of());
+    BenchReport errors = new BenchReport("127.0.0.1:21566", "tcp", "epoll", "stamp", 20, 1, 64, 0,
+        Duration.ofSeconds(2), 40000, 0, 0, 1, 20, 300, 4000, 0, 0, l, null, false, Map.of());
     assertThat(errors.errors()).isEqualTo(4321);
     assertThat(errors.failed()).isTrue();
     assertThat(errors.lines().get(3))

@@ -3,8 +3,6 @@ package io.tsecho.internal.client.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import io.tsecho.config.Service;
 import io.tsecho.config.Transport;
 import io.tsecho.config.UdpLimits;
@@ -59,12 +57,14 @@ class LoadGeneratorTest {
   }
 
   @Test
-  void autoTakesIoUringForTcpWhereItLoadsAndEpollForUdp() {
-    String epollOrNio = Epoll.isAvailable() ? "epoll" : "nio";
-    assertThat(LoadGenerator.transport(Transport.AUTO, false).name())
-        .isEqualTo(IoUring.isAvailable() ? "io_uring" : epollOrNio);
-    assertThat(LoadGenerator.transport(Transport.AUTO, true).name()).isEqualTo(epollOrNio);
-    assertThat(LoadGenerator.transport(Transport.NIO, false).name()).isEqualTo("nio");
+  void autoTakesIoUringForTcpWhereItLoadsAndKeepsItsUsualChoiceForUdp() {
+    assertThat(LoadGenerator.choose(Transport.AUTO, false, true)).isEqualTo(Transport.IO_URING);
+    assertThat(LoadGenerator.choose(Transport.AUTO, false, false)).isEqualTo(Transport.AUTO);
+    assertThat(LoadGenerator.choose(Transport.AUTO, true, true)).isEqualTo(Transport.AUTO);
+    for (Transport asked : List.of(Transport.EPOLL, Transport.NIO, Transport.IO_URING)) {
+      assertThat(LoadGenerator.choose(asked, false, true)).as("%s, TCP", asked).isEqualTo(asked);
+      assertThat(LoadGenerator.choose(asked, true, false)).as("%s, UDP", asked).isEqualTo(asked);
+    }
   }
 
   @Test

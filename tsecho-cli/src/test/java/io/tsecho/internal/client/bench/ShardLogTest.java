@@ -40,8 +40,8 @@ class ShardLogTest {
 
   private static BenchReport report(Map<String, long[]> instances) {
     Histogram h = histogram(700);
-    return new BenchReport("10.0.0.1:21566", "tcp", "epoll", "whoami", 10, 2, 64, 2000, Duration.ofMillis(1_500), 1, 2, 3, 4,
-        5, 6, 7, 8, 9, LatencySummary.of(h), LatencySummary.of(h), true, instances);
+    return new BenchReport("10.0.0.1:21566", "tcp", "epoll", "whoami", 10, 2, 64, 2000, Duration.ofMillis(1_500), 1, 2,
+        3, 4, 5, 6, 7, 8, 9, LatencySummary.of(h), LatencySummary.of(h), true, instances);
   }
 
   private Path write(boolean fixedRate, Map<String, long[]> instances) throws IOException {

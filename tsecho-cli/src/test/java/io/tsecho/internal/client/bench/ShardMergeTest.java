@@ -84,8 +84,8 @@ class ShardMergeTest {
    * Shard 2 ran on io_uring, the others on epoll.
    */
   private static BenchReport report(long requests, int index, Duration measured) {
-    return new BenchReport("10.0.0.1:21566", "tcp", index == 2 ? "io_uring" : "epoll", "whoami", 10, 2, 64, 0, measured, requests, 64 * requests,
-        80 * requests, index, 10L * index, 100L * index, 1000L * index, index, 7L * index,
+    return new BenchReport("10.0.0.1:21566", "tcp", index == 2 ? "io_uring" : "epoll", "whoami", 10, 2, 64, 0, measured,
+        requests, 64 * requests, 80 * requests, index, 10L * index, 100L * index, 1000L * index, index, 7L * index,
         LatencySummary.of(LatencySummary.newNanosHistogram()), null, false,
         Map.of("pod-" + index, new long[] {requests, 3}, "pod-shared", new long[] {1, 1}));
   }
@@ -148,6 +148,19 @@ class ShardMergeTest {
     assertThat(report.sendLag()).isEqualTo(LatencySummary.of(allLag));
     assertThat(report.rate()).isEqualTo(3000);
     assertThat(report.transport()).as("both shards ran on epoll").isEqualTo("epoll");
+  }
+
+  @Test
+  void aLogWrittenBeforeBenchNamedItsTransportMergesAsUnknown() throws Exception {
+    SplittableRandom random = new SplittableRandom(19);
+    Histogram ignored = LatencySummary.newNanosHistogram();
+    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
+    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    List<String> lines = Files.readAllLines(one, UTF_8);
+    assertThat(lines.removeIf(line -> line.equals("#tsecho-result transport=epoll"))).isTrue();
+    Files.write(one, lines, UTF_8);
+
+    assertThat(ShardMerge.of(List.of(zero, one)).report().transport()).isEqualTo("epoll+unknown");
   }
 
   @Test
