@@ -4,8 +4,9 @@
 # seconds. The host's drift, which moves a server's throughput by up to 2x within minutes here,
 # falls on both alike. Each load generator also reports its server's CPU per message (from the
 # server's process group), so a change in it shows even where the servers' rates couple through
-# the shared generator core. Two identical servers agree to within about 1 %. Latencies are not
-# comparable to a server alone on its core. Not part of ./mvnw verify.
+# the shared generator core. Two identical servers agreed to within 1 % over three rounds; unlike
+# servers vary more from round to round, so run several (-r). Latencies are not comparable to a
+# server alone on its core. Not part of ./mvnw verify.
 #
 # usage: bench/ab.sh [-r ROUNDS] [-c CxD] [-t SECS] [-u] 'NAME=SPEC' 'NAME=SPEC'
 #   SPEC  c                      the C reference server
