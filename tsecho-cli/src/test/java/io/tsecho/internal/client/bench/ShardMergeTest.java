@@ -75,6 +75,13 @@ class ShardMergeTest {
     return file;
   }
 
+  /** A shard whose latencies the test does not look at. */
+  private Path shard(int index, int count, BenchOptions total, Instant start, SplittableRandom random)
+      throws Exception {
+    Histogram ignored = LatencySummary.newNanosHistogram();
+    return shard(index, count, total, start, ignored, ignored, random);
+  }
+
   private static Interval interval(boolean measuring, Histogram latency, Histogram lag) {
     return new Interval(1, measuring, latency, LatencySummary.newNanosHistogram(), lag, 0);
   }
@@ -153,9 +160,8 @@ class ShardMergeTest {
   @Test
   void aLogWrittenBeforeBenchNamedItsTransportMergesAsUnknown() throws Exception {
     SplittableRandom random = new SplittableRandom(19);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
-    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    Path zero = shard(0, 2, total(64, 0), START, random);
+    Path one = shard(1, 2, total(64, 0), START, random);
     List<String> lines = Files.readAllLines(one, UTF_8);
     assertThat(lines.removeIf(line -> line.equals("#tsecho-result transport=epoll"))).isTrue();
     Files.write(one, lines, UTF_8);
@@ -166,14 +172,13 @@ class ShardMergeTest {
   @Test
   void refusesShardsOfDifferentRuns() throws Exception {
     SplittableRandom random = new SplittableRandom(17);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path a = shard(0, 2, total(64, 0), START, ignored, ignored, random);
-    Path b = shard(1, 2, total(128, 0), START, ignored, ignored, random);
+    Path a = shard(0, 2, total(64, 0), START, random);
+    Path b = shard(1, 2, total(128, 0), START, random);
     assertThatThrownBy(() -> ShardMerge.of(List.of(a, b))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("bench merge: " + b + " was written with size=128, " + a + " with size=64: only shards of one"
             + " run can be merged");
 
-    Path late = shard(1, 2, total(64, 0), START.plusSeconds(1), ignored, ignored, random);
+    Path late = shard(1, 2, total(64, 0), START.plusSeconds(1), random);
     assertThatThrownBy(() -> ShardMerge.of(List.of(a, late))).hasMessage("bench merge: " + late
         + " was written with start-at=2026-11-25T20:00:01Z, " + a + " with start-at=2026-11-25T20:00:00Z: only"
         + " shards of one run can be merged");
@@ -182,11 +187,10 @@ class ShardMergeTest {
   @Test
   void refusesADuplicateOrAMissingShard() throws Exception {
     SplittableRandom random = new SplittableRandom(18);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shard(0, 3, total(64, 0), START, ignored, ignored, random);
-    Path one = shard(1, 3, total(64, 0), START, ignored, ignored, random);
-    Path oneAgain = shard(1, 3, total(64, 0), START, ignored, ignored, random);
-    Path two = shard(2, 3, total(64, 0), START, ignored, ignored, random);
+    Path zero = shard(0, 3, total(64, 0), START, random);
+    Path one = shard(1, 3, total(64, 0), START, random);
+    Path oneAgain = shard(1, 3, total(64, 0), START, random);
+    Path two = shard(2, 3, total(64, 0), START, random);
 
     assertThatThrownBy(() -> ShardMerge.of(List.of(zero, one, oneAgain, two))).hasMessage(
         "bench merge: " + one + " and " + oneAgain + " are both shard 1/3");
@@ -197,15 +201,14 @@ class ShardMergeTest {
   @Test
   void refusesShardsThatDidNotStartTogether() throws Exception {
     SplittableRandom random = new SplittableRandom(19);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shardWithoutStart(0, random, ignored);
-    Path one = shardWithoutStart(1, random, ignored);
+    Path zero = shardWithoutStart(0, random);
+    Path one = shardWithoutStart(1, random);
     assertThatThrownBy(() -> ShardMerge.of(List.of(zero, one))).hasMessage("bench merge: the shards ran without"
         + " --start-at, so they did not measure the same window; run them with one --start-at");
   }
 
-  private Path shardWithoutStart(int index, SplittableRandom random, Histogram ignored) throws Exception {
-    Path file = shard(index, 2, total(64, 0), START, ignored, ignored, random);
+  private Path shardWithoutStart(int index, SplittableRandom random) throws Exception {
+    Path file = shard(index, 2, total(64, 0), START, random);
     String text = Files.readString(file, UTF_8).replace("start-at=" + START, "start-at=none");
     Files.writeString(file, text, UTF_8);
     return file;
@@ -222,14 +225,13 @@ class ShardMergeTest {
         + " is not the --hdr-log of a tsecho bench (its header has no settings)");
 
     SplittableRandom random = new SplittableRandom(20);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path cut = shard(0, 1, total(64, 0), START, ignored, ignored, random);
+    Path cut = shard(0, 1, total(64, 0), START, random);
     List<String> lines = Files.readAllLines(cut, UTF_8);
     Files.write(cut, lines.stream().filter(l -> !l.startsWith("#tsecho-result")).toList(), UTF_8);
     assertThatThrownBy(() -> ShardMerge.of(List.of(cut))).hasMessage("bench merge: " + cut
         + " has no counts at its end: its bench did not finish");
 
-    Path garbled = shard(0, 1, total(64, 0), START, ignored, ignored, random);
+    Path garbled = shard(0, 1, total(64, 0), START, random);
     Files.writeString(garbled, Files.readString(garbled, UTF_8).replaceFirst(",HISTF[A-Za-z0-9+/=]{8}", ",HISTFxx"),
         UTF_8);
     assertThatThrownBy(() -> ShardMerge.of(List.of(garbled))).isInstanceOf(IllegalArgumentException.class)
@@ -246,9 +248,8 @@ class ShardMergeTest {
   @Test
   void theRunWasStoppedIfAnyShardWas() throws Exception {
     SplittableRandom random = new SplittableRandom(22);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
-    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    Path zero = shard(0, 2, total(64, 0), START, random);
+    Path one = shard(1, 2, total(64, 0), START, random);
     assertThat(ShardMerge.of(List.of(zero, one)).report().stopped()).isFalse();
     Files.writeString(one, Files.readString(one, UTF_8).replace("#tsecho-result stopped=false",
         "#tsecho-result stopped=true"), UTF_8);
@@ -266,9 +267,8 @@ class ShardMergeTest {
   @Test
   void refusesASetWithoutItsLastShard() throws Exception {
     SplittableRandom random = new SplittableRandom(24);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shard(0, 3, total(64, 0), START, ignored, ignored, random);
-    Path one = shard(1, 3, total(64, 0), START, ignored, ignored, random);
+    Path zero = shard(0, 3, total(64, 0), START, random);
+    Path one = shard(1, 3, total(64, 0), START, random);
     assertThatThrownBy(() -> ShardMerge.of(List.of(one, zero))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("bench merge: the run had 3 shard(s); the log of shard(s) [2] is missing");
   }
@@ -276,9 +276,8 @@ class ShardMergeTest {
   @Test
   void aSettingThatOnlyTheSecondLogHasIsAMismatchToo() throws Exception {
     SplittableRandom random = new SplittableRandom(25);
-    Histogram ignored = LatencySummary.newNanosHistogram();
-    Path zero = shard(0, 2, total(64, 0), START, ignored, ignored, random);
-    Path one = shard(1, 2, total(64, 0), START, ignored, ignored, random);
+    Path zero = shard(0, 2, total(64, 0), START, random);
+    Path one = shard(1, 2, total(64, 0), START, random);
     Files.writeString(one, Files.readString(one, UTF_8).replace("#tsecho-bench shard=1\n",
         "#tsecho-bench shard=1\n#tsecho-bench tls=on\n"), UTF_8);
     assertThatThrownBy(() -> ShardMerge.of(List.of(zero, one))).hasMessage("bench merge: " + one
