@@ -10,11 +10,14 @@
 #
 # usage: bench/ab.sh [-r ROUNDS] [-c CxD] [-t SECS] [-u] 'NAME=SPEC' 'NAME=SPEC'
 #   SPEC  c                      the C reference server
-#         PATH/tsecho [FLAGS...] a tsecho launcher, with JVM flags for TSECHO_JAVA_OPTS
+#         PATH/tsecho [FLAGS...] [-- ARGS...]
+#                                a tsecho launcher, with JVM flags for TSECHO_JAVA_OPTS and
+#                                arguments for its serve command
 #   -r    rounds (default 3); -c load per server (default 1000x1); -t measured seconds (default 6);
 #   -u    over UDP (tsecho with its per-source limits off, as bench/compare.sh runs it)
 #   PERF_DIR as for bench/compare.sh
 # example: bench/ab.sh base=./tsecho 'leak=./tsecho -Dio.netty.leakDetection.level=simple'
+#          bench/ab.sh epoll=./tsecho 'uring=./tsecho -- --transport io_uring'
 # Every load targets 127.0.0.1 and is bounded by its -t and the load generator's own watchdog.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,7 +34,7 @@ while getopts r:c:t:u opt; do
 done
 shift $((OPTIND - 1))
 if (( $# != 2 )) || [[ "$1" != *=* || "$2" != *=* ]]; then
-  sed -n '10,16p' "$0" >&2
+  sed -n '11,20p' "$0" >&2
   exit 2
 fi
 [[ "$rounds" =~ ^[0-9]+$ && "$secs" =~ ^[0-9]+$ ]] && (( rounds >= 1 && rounds <= 20 && secs >= 1 && secs <= 60 )) \
@@ -74,12 +77,20 @@ start() {
   if [[ "$spec" == c ]]; then
     start_server 0 "$log" "$work/perf/ref/ref-epoll-ts" -p "$port" ${c_args[@]+"${c_args[@]}"} || true
   else
-    local launcher="${spec%% *}" flags=""
-    [[ "$spec" == *" "* ]] && flags="${spec#* }"
+    local launcher words=() flags=() serve_args=() word seen_dashes=false
+    read -ra words <<< "$spec"
+    launcher="${words[0]}"
+    for word in "${words[@]:1}"; do
+      if [[ "$word" == -- ]] && ! $seen_dashes; then seen_dashes=true
+      elif $seen_dashes; then serve_args+=("$word")
+      else flags+=("$word")
+      fi
+    done
     [[ -x "$launcher" ]] || { echo "ab: $launcher is not a tsecho launcher" >&2; exit 2; }
     "$launcher" --version > /dev/null # its class-data archive is made now, not while timed
-    start_server 0 "$log" env TSECHO_JAVA_OPTS="$flags" "$launcher" serve --host 127.0.0.1 --port "$port" \
-      --backlog 4096 -q ${tsecho_args[@]+"${tsecho_args[@]}"} || true
+    start_server 0 "$log" env TSECHO_JAVA_OPTS="${flags[*]+"${flags[*]}"}" "$launcher" serve --host 127.0.0.1 \
+      --port "$port" --backlog 4096 -q ${tsecho_args[@]+"${tsecho_args[@]}"} \
+      ${serve_args[@]+"${serve_args[@]}"} || true
   fi
   servers+=("$SRV_PID:$SRV_PGID")
   wait_port "$port" 60 || { cat "$log" >&2; exit 1; }
