@@ -39,10 +39,9 @@ class DatagramFaultsTest {
     }
     faults = new Faults(parsed, 42);
     ServerConfig config = ServerConfig.builder().zone(ZoneOffset.UTC).build();
-    channel = new EmbeddedChannel(new DatagramServiceHandler(Service.ECHO, new Clocks(config, clock), limits,
+    channel = new FrozenTimeChannel(new DatagramServiceHandler(Service.ECHO, new Clocks(config, clock), limits,
         AccessRules.OPEN, new UdpDrops(), ListenerEvents.NONE, new WhoamiHeader("test"), new DatagramFaults(faults),
         nanos::get));
-    channel.freezeTime();
   }
 
   private void open(String... specs) {

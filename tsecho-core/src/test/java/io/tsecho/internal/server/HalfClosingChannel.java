@@ -17,7 +17,7 @@ import java.nio.channels.ClosedChannelException;
  * clock is frozen: tests move it with {@code advanceTimeBy}. As on a socket, a write after the
  * server shut down its output fails.
  */
-final class HalfClosingChannel extends EmbeddedChannel implements DuplexChannel {
+final class HalfClosingChannel extends FrozenTimeChannel implements DuplexChannel {
   private final InetSocketAddress remote;
   private final InetSocketAddress local;
   private boolean inputShutdown;
@@ -37,7 +37,6 @@ final class HalfClosingChannel extends EmbeddedChannel implements DuplexChannel 
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    freezeTime();
   }
 
   /** The client half-closes: the server reads its end of input. */

@@ -66,7 +66,6 @@ class RefuseHandlerTest {
   @Test
   void aClientThatReadsNothingIsClosedAfterTheSecondAll() {
     SlowReaderChannel slow = new SlowReaderChannel(new WriteBufferWaterMark(64, 256));
-    slow.freezeTime();
     channel = slow;
     slow.pipeline().addLast(PipelineNames.REFUSE, refuse); // put in place once the connection is open
     assertThat(slow.queuedBytes()).isEqualTo(LINE.length());

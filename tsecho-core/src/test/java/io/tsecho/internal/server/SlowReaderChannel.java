@@ -11,13 +11,13 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * An in-memory connection whose client reads only when told to: flushed replies stay queued in the
  * channel, as on a socket whose peer does not read, so the write-buffer watermark and writability
- * behave as they do on a real connection.
+ * behave as they do on a real connection. Its clock is frozen, as {@link FrozenTimeChannel}'s.
  */
-final class SlowReaderChannel extends EmbeddedChannel {
+final class SlowReaderChannel extends FrozenTimeChannel {
   private long readable = 0;
 
   SlowReaderChannel(WriteBufferWaterMark waterMark, ChannelHandler... handlers) {
-    super(false, false, handlers);
+    super(EmbeddedChannel.builder().register(false).handlers(handlers));
     config().setWriteBufferWaterMark(waterMark);
     register0();
   }

@@ -51,8 +51,7 @@ class StampHandlerTest {
 
   private EmbeddedChannel open(UnaryOperator<ServerConfig.Builder> settings) {
     limits = ConnectionLimits.of(settings.apply(ServerConfig.builder()).build());
-    channel = new EmbeddedChannel(handler());
-    channel.freezeTime();
+    channel = new FrozenTimeChannel(handler());
     return channel;
   }
 
@@ -65,7 +64,6 @@ class StampHandlerTest {
       int highWaterMark) {
     limits = ConnectionLimits.of(settings.apply(ServerConfig.builder()).build());
     SlowReaderChannel slow = new SlowReaderChannel(new WriteBufferWaterMark(lowWaterMark, highWaterMark), handler());
-    slow.freezeTime();
     channel = slow;
     return slow;
   }

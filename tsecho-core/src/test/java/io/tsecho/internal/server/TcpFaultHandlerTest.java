@@ -39,9 +39,8 @@ class TcpFaultHandlerTest {
     faults = new Faults(parsed, 42);
     limits = ConnectionLimits.of(ServerConfig.builder().partialDelay(Duration.ZERO).build());
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 0),
+    channel = new FrozenTimeChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 0),
         new StampHandler(limits, stamper, ch -> false));
-    channel.freezeTime();
     return channel;
   }
 

@@ -78,10 +78,9 @@ class TraceStageTest {
   private EmbeddedChannel stampConnection() {
     ConnectionLimits limits = ConnectionLimits.of(ServerConfig.builder().build());
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(
+    channel = new FrozenTimeChannel(
         new TraceStage.TraceHandler("stamp/tcp/127.0.0.1:21566", PEER, log),
         new StampHandler(limits, stamper, ch -> false));
-    channel.freezeTime();
     return channel;
   }
 
