@@ -6,13 +6,15 @@
 # server's process group), so a change in it shows even where the servers' rates couple through
 # the shared generator core. Two identical servers agreed to within 1 % over three rounds; unlike
 # servers vary more from round to round, so run several (-r). Latencies are not comparable to a
-# server alone on its core. Not part of ./mvnw verify.
+# server alone on its core, and between unlike servers neither quite is CPU per message: each also
+# pays for the other's use of the core's caches. Not part of ./mvnw verify.
 #
 # usage: bench/ab.sh [-r ROUNDS] [-c CxD] [-t SECS] [-u] 'NAME=SPEC' 'NAME=SPEC'
 #   SPEC  c                      the C reference server
 #         PATH/tsecho [FLAGS...] [-- ARGS...]
 #                                a tsecho launcher, with JVM flags for TSECHO_JAVA_OPTS and
-#                                arguments for its serve command
+#                                serve options other than the --host, --port, --backlog, -q
+#                                (and with -u, --udp*) it already gives
 #   -r    rounds (default 3); -c load per server (default 1000x1); -t measured seconds (default 6);
 #   -u    over UDP (tsecho with its per-source limits off, as bench/compare.sh runs it)
 #   PERF_DIR as for bench/compare.sh
@@ -34,7 +36,7 @@ while getopts r:c:t:u opt; do
 done
 shift $((OPTIND - 1))
 if (( $# != 2 )) || [[ "$1" != *=* || "$2" != *=* ]]; then
-  sed -n '11,20p' "$0" >&2
+  sed -n '12,22p' "$0" >&2
   exit 2
 fi
 [[ "$rounds" =~ ^[0-9]+$ && "$secs" =~ ^[0-9]+$ ]] && (( rounds >= 1 && rounds <= 20 && secs >= 1 && secs <= 60 )) \
@@ -44,9 +46,9 @@ fi
 conns="${cfg%x*}" depth="${cfg#*x}"
 # Over UDP the servers listen on TCP too, which tells when they are up.
 if $udp; then
-  c_args=() tsecho_args=(--udp --udp-rate 0 --udp-budget 0) load_args=(--udp) warm=(-c 4 -d 16 --udp)
+  c_args=() tsecho_args=(--udp --udp-rate 0 --udp-budget 0) load_args=(--udp)
 else
-  c_args=(--no-udp) tsecho_args=() load_args=() warm=(-c 100 -d 16)
+  c_args=(--no-udp) tsecho_args=() load_args=()
 fi
 
 work="$(mktemp -d -t tsecho-ab.XXXXXX)"
@@ -79,7 +81,7 @@ start() {
   else
     local launcher words=() flags=() serve_args=() word seen_dashes=false
     read -ra words <<< "$spec"
-    launcher="${words[0]}"
+    launcher="${words[0]-}"
     for word in "${words[@]:1}"; do
       if [[ "$word" == -- ]] && ! $seen_dashes; then seen_dashes=true
       elif $seen_dashes; then serve_args+=("$word")
@@ -117,10 +119,11 @@ for round in $(seq 1 "$rounds"); do
     start "$spec_b" "$port_b" "$work/b.log"; pgid_b="$SRV_PGID"
     start "$spec_a" "$port_a" "$work/a.log"; pgid_a="$SRV_PGID"
   fi
-  # A pre-warm for both at once: over TCP the one bench/compare.sh gives; over UDP, UDP.
-  load "$port_a" "$pgid_a" /dev/null "${warm[@]}" -t 3 -w 0 &
+  # A pre-warm for both at once, with the load measured next: the JIT compiles each load's own path,
+  # and at 1000 x 1 after a 100 x 16 pre-warm it was still recompiling during the measured seconds.
+  load "$port_a" "$pgid_a" /dev/null -c "$conns" -d "$depth" ${load_args[@]+"${load_args[@]}"} -t 5 -w 0 &
   loads=($!)
-  load "$port_b" "$pgid_b" /dev/null "${warm[@]}" -t 3 -w 0 &
+  load "$port_b" "$pgid_b" /dev/null -c "$conns" -d "$depth" ${load_args[@]+"${load_args[@]}"} -t 5 -w 0 &
   loads+=($!)
   for pid in "${loads[@]}"; do wait "$pid" || { echo "ab: a pre-warm load failed" >&2; exit 1; }; done
   load "$port_a" "$pgid_a" "$work/a.json" -c "$conns" -d "$depth" ${load_args[@]+"${load_args[@]}"} -t "$secs" -w 1 &
