@@ -3,13 +3,15 @@ package io.tsecho.internal.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An embedded channel whose clock stands still from before its first handler runs; tests move it
- * with {@code advanceTimeBy}. {@code EmbeddedChannel.freezeTime} works only once the channel is
- * registered, and by then a handler may have set a deadline from the running clock: a test that
- * stops just short of it would find it passed whenever the machine paused in between.
+ * with {@code advanceTimeBy}. {@code EmbeddedChannel}'s constructors register the channel, and so
+ * run its handlers' {@code channelActive}, before a test can call {@code freezeTime}: a deadline set
+ * there came from the running clock, and a test that stopped just short of it found it passed
+ * whenever the machine paused in between.
  */
 class FrozenTimeChannel extends EmbeddedChannel {
   private final FrozenTicker ticker;
@@ -20,7 +22,7 @@ class FrozenTimeChannel extends EmbeddedChannel {
 
   /** For a subclass that sets other options, such as registering later; the builder's ticker is replaced. */
   FrozenTimeChannel(EmbeddedChannel.Builder builder) {
-    this(builder, new FrozenTicker(System.nanoTime()));
+    this(builder, new FrozenTicker(Ticker.systemTicker().nanoTime()));
   }
 
   private FrozenTimeChannel(EmbeddedChannel.Builder builder, FrozenTicker ticker) {
@@ -42,7 +44,10 @@ class FrozenTimeChannel extends EmbeddedChannel {
     throw new UnsupportedOperationException("this channel's clock moves only by advanceTimeBy");
   }
 
-  /** Starts at the machine's monotonic time, as Netty's own frozen clock does, so no reading is zero. */
+  /**
+   * Starts where Netty's own frozen clock would, at the system ticker's reading: never zero, which
+   * some handlers take for "not yet" (the fault handler's token refill).
+   */
   private static final class FrozenTicker implements MockTicker {
     private long nanoTime;
 
@@ -57,12 +62,16 @@ class FrozenTimeChannel extends EmbeddedChannel {
 
     @Override
     public void advance(long amount, TimeUnit unit) {
+      if (amount < 0) {
+        throw new IllegalArgumentException("time only moves forward: " + amount + " " + unit);
+      }
       nanoTime += unit.toNanos(amount);
     }
 
+    /** A handler that sleeps would block its event loop; as Netty's own frozen clock, refuse it. */
     @Override
     public void sleep(long delay, TimeUnit unit) {
-      advance(delay, unit);
+      throw new UnsupportedOperationException("sleeping on an embedded channel's event loop");
     }
   }
 }

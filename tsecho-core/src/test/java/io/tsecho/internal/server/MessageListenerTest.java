@@ -57,7 +57,7 @@ class MessageListenerTest {
   private EmbeddedChannel stamp(Framing framing) {
     ServerConfig config = ServerConfig.builder().framing(framing).partialDelay(Duration.ZERO).build();
     Stamper stamper = Stamper.replyPrefix(TimeFormat.parse("ctime", ZoneOffset.UTC), clock);
-    channel = new EmbeddedChannel(new StampHandler(ConnectionLimits.of(config), ListenerEvents.NONE, stamper,
+    channel = new FrozenTimeChannel(new StampHandler(ConnectionLimits.of(config), ListenerEvents.NONE, stamper,
         ch -> moreInput.get(), null, recorder));
     return channel;
   }
@@ -118,7 +118,7 @@ class MessageListenerTest {
   @Test
   void echoReportsEachRead() {
     ServerConfig config = ServerConfig.builder().build();
-    channel = new EmbeddedChannel(new EchoHandler(ConnectionLimits.of(config), ListenerEvents.NONE, recorder));
+    channel = new FrozenTimeChannel(new EchoHandler(ConnectionLimits.of(config), ListenerEvents.NONE, recorder));
     channel.writeInbound(bytes("ab\n"));
     channel.writeInbound(bytes("c"));
     assertThat(received).containsExactly("ab\n", "c");

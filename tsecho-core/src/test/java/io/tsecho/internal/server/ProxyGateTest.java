@@ -19,8 +19,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.util.concurrent.MockTicker;
-import io.netty.util.concurrent.Ticker;
 import io.tsecho.config.AccessRules;
 import io.tsecho.config.Cidr;
 import io.tsecho.config.ProxySettings;
@@ -565,18 +563,12 @@ class ProxyGateTest {
   }
 
   /** An in-memory connection from a given address, with a clock that moves only when told to. */
-  private static final class Connection extends EmbeddedChannel {
+  private static final class Connection extends FrozenTimeChannel {
     private final InetSocketAddress remote;
-    private final MockTicker ticker;
 
     Connection(InetSocketAddress remote, ChannelHandler... handlers) {
-      this(remote, Ticker.newMockTicker(), handlers);
-    }
-
-    private Connection(InetSocketAddress remote, MockTicker ticker, ChannelHandler... handlers) {
-      super(EmbeddedChannel.builder().register(false).ticker(ticker).handlers(handlers));
+      super(EmbeddedChannel.builder().register(false).handlers(handlers));
       this.remote = remote;
-      this.ticker = ticker;
       try {
         register();
       } catch (Exception e) {
@@ -586,7 +578,7 @@ class ProxyGateTest {
 
     /** Moves the clock on and runs what falls due. */
     void advance(long millis) {
-      ticker.advanceMillis(millis);
+      advanceTimeBy(millis, TimeUnit.MILLISECONDS);
       runScheduledPendingTasks();
     }
 

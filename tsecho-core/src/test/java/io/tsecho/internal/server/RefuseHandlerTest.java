@@ -58,7 +58,7 @@ class RefuseHandlerTest {
 
   @Test
   void withoutHalfCloseTheConnectionClosesOnceTheLineIsWritten() {
-    channel = new EmbeddedChannel(refuse);
+    channel = new FrozenTimeChannel(refuse);
     assertThat(Replies.written(channel)).isEqualTo(LINE);
     assertThat(channel.isOpen()).isFalse();
   }

@@ -37,7 +37,7 @@ class ServiceStarterTest {
 
   @Test
   void theServiceIsMadeOnlyWhenTheLastGatePasses() {
-    channel = new EmbeddedChannel(starter(2));
+    channel = new FrozenTimeChannel(starter(2));
     channel.pipeline().fireUserEventTriggered(GatePassed.INSTANCE);
     assertThat(made).isZero();
     assertThat(channel.pipeline().get(ServiceStarter.class)).isNotNull();
@@ -52,7 +52,7 @@ class ServiceStarterTest {
 
   @Test
   void otherEventsPassOnWhileTheGatesAreClosed() {
-    channel = new EmbeddedChannel(starter(1));
+    channel = new FrozenTimeChannel(starter(1));
     channel.pipeline().fireUserEventTriggered("early");
     assertThat(made).isZero();
     channel.pipeline().fireUserEventTriggered(GatePassed.INSTANCE);
@@ -61,7 +61,7 @@ class ServiceStarterTest {
 
   @Test
   void bytesThatReachItBeforeTheGatesPassCloseTheConnection() {
-    channel = new EmbeddedChannel(starter(1));
+    channel = new FrozenTimeChannel(starter(1));
     ByteBuf early = Unpooled.copiedBuffer("too soon", ISO_8859_1);
     channel.writeInbound(early);
     assertThat(early.refCnt()).isZero();

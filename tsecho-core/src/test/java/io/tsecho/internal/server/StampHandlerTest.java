@@ -457,8 +457,8 @@ class StampHandlerTest {
   void aConnectionThatWouldPassTheServerBudgetIsClosedAndTheOthersGoOn() {
     limits = ConnectionLimits.of(ServerConfig.builder().framing(Framing.LINE).maxLine(1 << 20)
         .maxBuffered(ServerConfig.MIN_MAX_BUFFERED).build());
-    EmbeddedChannel first = new EmbeddedChannel(handler());
-    EmbeddedChannel second = new EmbeddedChannel(handler());
+    EmbeddedChannel first = new FrozenTimeChannel(handler());
+    EmbeddedChannel second = new FrozenTimeChannel(handler());
     try {
       first.writeInbound(bytes("f".repeat(600_000)));
       assertThat(limits.budget().used()).isEqualTo(600_000);

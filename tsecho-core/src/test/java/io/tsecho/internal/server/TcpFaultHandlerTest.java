@@ -187,7 +187,7 @@ class TcpFaultHandlerTest {
   @Test
   void behindGatesAResetWaitsForTheLastOfThem() {
     faults = new Faults(List.of(Fault.parse("reset")), 42);
-    channel = new EmbeddedChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 2));
+    channel = new FrozenTimeChannel(new TcpFaultHandler(faults, faults.draw(io.tsecho.config.Protocol.TCP), 2));
     assertThat(channel.isOpen()).as("the PROXY header and the TLS handshake go first").isTrue();
     channel.pipeline().fireUserEventTriggered(GatePassed.INSTANCE);
     assertThat(channel.isOpen()).as("one gate of two").isTrue();

@@ -80,7 +80,7 @@ class TcpInitializerTest {
   }
 
   private EmbeddedChannel connect(TcpInitializer initializer) {
-    EmbeddedChannel c = new EmbeddedChannel(initializer);
+    EmbeddedChannel c = new FrozenTimeChannel(initializer);
     channels.add(c);
     return c;
   }

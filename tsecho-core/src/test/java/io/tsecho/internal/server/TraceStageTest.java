@@ -140,7 +140,7 @@ class TraceStageTest {
   @Test
   void aDatagramIsARecvfromAndItsReplyASendto() {
     Clocks clocks = new Clocks(ServerConfig.builder().zone(ZoneOffset.UTC).build(), clock);
-    channel = new EmbeddedChannel(
+    channel = new FrozenTimeChannel(
         new DatagramTraceHandler(Listener.parse("stamp/udp/127.0.0.1:21566"), log),
         new DatagramServiceHandler(Service.STAMP, clocks, new UdpLimits(0, 0, false, 65507, 64),
             new UdpDrops(), System::nanoTime));
