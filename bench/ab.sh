@@ -6,15 +6,15 @@
 # server's process group), so a change in it shows even where the servers' rates couple through
 # the shared generator core. Two identical servers agreed to within 1 % over three rounds; unlike
 # servers vary more from round to round, so run several (-r). Latencies are not comparable to a
-# server alone on its core, and between unlike servers neither quite is CPU per message: each also
-# pays for the other's use of the core's caches. Not part of ./mvnw verify.
+# server alone on its core, and between unlike servers CPU per message may not be either: each may
+# also pay for the other's use of the core's caches. Not part of ./mvnw verify.
 #
 # usage: bench/ab.sh [-r ROUNDS] [-c CxD] [-t SECS] [-u] 'NAME=SPEC' 'NAME=SPEC'
 #   SPEC  c                      the C reference server
 #         PATH/tsecho [FLAGS...] [-- ARGS...]
-#                                a tsecho launcher, with JVM flags for TSECHO_JAVA_OPTS and
-#                                serve options other than the --host, --port, --backlog, -q
-#                                (and with -u, --udp*) it already gives
+#                                a tsecho launcher, with JVM flags for TSECHO_JAVA_OPTS and serve
+#                                options; ab.sh already passes --host, --port, --backlog 4096, -q
+#                                (with -u also --udp --udp-rate 0 --udp-budget 0)
 #   -r    rounds (default 3); -c load per server (default 1000x1); -t measured seconds (default 6);
 #   -u    over UDP (tsecho with its per-source limits off, as bench/compare.sh runs it)
 #   PERF_DIR as for bench/compare.sh
@@ -119,8 +119,9 @@ for round in $(seq 1 "$rounds"); do
     start "$spec_b" "$port_b" "$work/b.log"; pgid_b="$SRV_PGID"
     start "$spec_a" "$port_a" "$work/a.log"; pgid_a="$SRV_PGID"
   fi
-  # A pre-warm for both at once, with the load measured next: the JIT compiles each load's own path,
-  # and at 1000 x 1 after a 100 x 16 pre-warm it was still recompiling during the measured seconds.
+  # A pre-warm for both at once, with the load measured next, so that the JIT has compiled that
+  # load's path: after a 100 x 16 pre-warm it still recompiled during 1000 x 1's measured seconds
+  # (though the C server / tsecho ratio came out the same either way).
   load "$port_a" "$pgid_a" /dev/null -c "$conns" -d "$depth" ${load_args[@]+"${load_args[@]}"} -t 5 -w 0 &
   loads=($!)
   load "$port_b" "$pgid_b" /dev/null -c "$conns" -d "$depth" ${load_args[@]+"${load_args[@]}"} -t 5 -w 0 &
