@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class FrozenTimeChannelTest {
   private EmbeddedChannel channel;
+
   /**
    * Sets a deadline 10 s away as the connection opens, as the services' close time-outs do, and
    * then the machine pauses before the channel's set-up ends.
