@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
@@ -131,7 +132,7 @@ public final class LoadGenerator {
 
   public BenchReport run(Consumer<Interval> everySecond) throws ClientException, InterruptedException {
     List<InetSocketAddress> addresses = Resolver.resolveAll(options.host(), options.port());
-    Transports transport = Transports.resolve(choose(options.transport(), options.udp(), IoUring.isAvailable()));
+    Transports transport = Transports.resolve(choose(options.transport(), options.udp(), IoUring::isAvailable));
     int threads = options.threads() > 0 ? options.threads() : NettyRuntime.availableProcessors();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tsecho-bench", true),
         transport.ioHandlerFactory());
@@ -147,9 +148,10 @@ public final class LoadGenerator {
    * submits a loop turn's reads and writes together, and drove the C server at 100 x 16 as fast as
    * the C load generator, where epoll reached 0.67-1.00x of it. Over UDP epoll was the faster
    * (bench/RESULTS.md), so there {@code auto} keeps its usual meaning: epoll where it loads, else NIO.
+   * io_uring is probed only for {@code auto} over TCP: probing loads its native library.
    */
-  static Transport choose(Transport asked, boolean udp, boolean ioUringLoads) {
-    return asked == Transport.AUTO && !udp && ioUringLoads ? Transport.IO_URING : asked;
+  static Transport choose(Transport asked, boolean udp, BooleanSupplier ioUringLoads) {
+    return asked == Transport.AUTO && !udp && ioUringLoads.getAsBoolean() ? Transport.IO_URING : asked;
   }
 
   private BenchReport run(List<InetSocketAddress> addresses, Transports transport, EventLoopGroup group,

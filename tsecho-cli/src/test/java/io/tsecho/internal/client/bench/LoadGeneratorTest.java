@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -58,12 +59,23 @@ class LoadGeneratorTest {
 
   @Test
   void autoTakesIoUringForTcpWhereItLoadsAndKeepsItsUsualChoiceForUdp() {
-    assertThat(LoadGenerator.choose(Transport.AUTO, false, true)).isEqualTo(Transport.IO_URING);
-    assertThat(LoadGenerator.choose(Transport.AUTO, false, false)).isEqualTo(Transport.AUTO);
-    assertThat(LoadGenerator.choose(Transport.AUTO, true, true)).isEqualTo(Transport.AUTO);
+    assertThat(LoadGenerator.choose(Transport.AUTO, false, () -> true)).isEqualTo(Transport.IO_URING);
+    assertThat(LoadGenerator.choose(Transport.AUTO, false, () -> false)).isEqualTo(Transport.AUTO);
+    assertThat(LoadGenerator.choose(Transport.AUTO, true, () -> true)).isEqualTo(Transport.AUTO);
     for (Transport asked : List.of(Transport.EPOLL, Transport.NIO, Transport.IO_URING)) {
-      assertThat(LoadGenerator.choose(asked, false, true)).as("%s, TCP", asked).isEqualTo(asked);
-      assertThat(LoadGenerator.choose(asked, true, false)).as("%s, UDP", asked).isEqualTo(asked);
+      assertThat(LoadGenerator.choose(asked, false, () -> true)).as("%s, TCP", asked).isEqualTo(asked);
+      assertThat(LoadGenerator.choose(asked, true, () -> false)).as("%s, UDP", asked).isEqualTo(asked);
+    }
+  }
+
+  @Test
+  void ioUringIsProbedOnlyForAutoOverTcp() {
+    BooleanSupplier notToBeProbed = () -> {
+      throw new AssertionError("io_uring probed");
+    };
+    assertThat(LoadGenerator.choose(Transport.AUTO, true, notToBeProbed)).isEqualTo(Transport.AUTO);
+    for (Transport asked : List.of(Transport.EPOLL, Transport.NIO, Transport.IO_URING)) {
+      assertThat(LoadGenerator.choose(asked, false, notToBeProbed)).as("%s", asked).isEqualTo(asked);
     }
   }
 
