@@ -30,6 +30,15 @@ class FrozenTimeChannel extends EmbeddedChannel {
     this.ticker = ticker;
   }
 
+  /** For a subclass built with {@code register(false)}: registers it once its own fields are set. */
+  protected final void registerNow() {
+    try {
+      register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void advanceTimeBy(long duration, TimeUnit unit) {
     ticker.advance(duration, unit);

@@ -32,11 +32,7 @@ final class HalfClosingChannel extends FrozenTimeChannel implements DuplexChanne
     super(EmbeddedChannel.builder().register(false).handlers(handlers));
     this.remote = remote;
     this.local = local;
-    try {
-      register();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    registerNow();
   }
 
   /** The client half-closes: the server reads its end of input. */

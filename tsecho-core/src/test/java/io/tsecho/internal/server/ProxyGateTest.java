@@ -569,11 +569,7 @@ class ProxyGateTest {
     Connection(InetSocketAddress remote, ChannelHandler... handlers) {
       super(EmbeddedChannel.builder().register(false).handlers(handlers));
       this.remote = remote;
-      try {
-        register();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      registerNow();
     }
 
     /** Moves the clock on and runs what falls due. */

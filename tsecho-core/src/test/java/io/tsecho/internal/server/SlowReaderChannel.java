@@ -19,15 +19,7 @@ final class SlowReaderChannel extends FrozenTimeChannel {
   SlowReaderChannel(WriteBufferWaterMark waterMark, ChannelHandler... handlers) {
     super(EmbeddedChannel.builder().register(false).handlers(handlers));
     config().setWriteBufferWaterMark(waterMark);
-    register0();
-  }
-
-  private void register0() {
-    try {
-      register();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    registerNow();
   }
 
   /** The client takes {@code bytes} of its queued replies, or all of them if fewer are queued. */
